@@ -1,0 +1,116 @@
+/**
+ * misp-guard language server: wiring only. `misp-guard-language-server --stdio` (or `--node-ipc`,
+ * as the VS Code client starts it) pushes diagnostics for every open document.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import type { InitializeParams, InitializeResult, WorkspaceFolder } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DocumentSettings } from './documentSettings';
+import { StatusNotification } from './protocol';
+import type { MispGuardInitializationOptions } from './protocol';
+import { describe, Validator } from './validation';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const log = {
+  info: (m: string) => connection.console.info(m),
+  warn: (m: string) => connection.console.warn(m),
+  error: (m: string) => connection.console.error(m),
+};
+
+let settings: DocumentSettings | undefined;
+let folders: string[] = [];
+let statusNotifications = false;
+let dynamicConfigurationChange = false;
+let workspaceFolderEvents = false;
+
+function folderPaths(list: readonly WorkspaceFolder[] | null | undefined): string[] {
+  const out: string[] = [];
+  for (const f of list ?? []) {
+    try {
+      out.push(fileURLToPath(f.uri));
+    } catch {
+      // not a file: folder (virtual workspace); its globs are matched against the URI path instead
+    }
+  }
+  return out;
+}
+
+const validator = new Validator({
+  document: (uri) => documents.get(uri),
+  all: () => documents.all(),
+  settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
+  folders: () => folders,
+  publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+  status: (params) => {
+    if (statusNotifications) void connection.sendNotification(StatusNotification, params);
+  },
+  log,
+});
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  const options = (params.initializationOptions ?? {}) as MispGuardInitializationOptions;
+  statusNotifications = options.statusNotifications === true;
+  dynamicConfigurationChange = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  workspaceFolderEvents = caps.workspace?.workspaceFolders === true;
+  settings = new DocumentSettings(connection, caps.workspace?.configuration === true, (error) =>
+    log.warn(describe('workspace/configuration failed, using defaults', '', error)));
+  folders = params.workspaceFolders
+    ? folderPaths(params.workspaceFolders)
+    : folderPaths(params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      workspace: workspaceFolderEvents ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+    },
+    serverInfo: { name: 'misp-guard' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (dynamicConfigurationChange) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  if (workspaceFolderEvents) {
+    connection.workspace.onDidChangeWorkspaceFolders(async () => {
+      folders = folderPaths(await connection.workspace.getWorkspaceFolders());
+      validator.validateAll();
+    });
+  }
+});
+
+connection.onDidChangeConfiguration((params) => {
+  settings?.changed(params);
+  validator.validateAll();
+});
+
+// TextDocuments fires onDidChangeContent right after onDidOpen for the same document: that one is
+// the open itself, analysed at once; later ones are edits, debounced.
+let justOpened: string | undefined;
+documents.onDidOpen((e) => {
+  justOpened = e.document.uri;
+  validator.validateNow(e.document.uri);
+});
+documents.onDidChangeContent((e) => {
+  if (justOpened === e.document.uri) justOpened = undefined;
+  else validator.validateSoon(e.document.uri);
+});
+documents.onDidClose((e) => {
+  settings?.forget(e.document.uri);
+  validator.close(e.document.uri);
+});
+
+connection.onShutdown(() => validator.dispose());
+
+// A bug must cost one document's diagnostics, never the server.
+process.on('uncaughtException', (error) => log.error(describe('uncaught exception', '', error)));
+process.on('unhandledRejection', (error) => log.error(describe('unhandled rejection', '', error)));
+
+documents.listen(connection);
+connection.listen();
