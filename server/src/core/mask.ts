@@ -9,17 +9,17 @@ export function mask(secret: string): string {
   return `${secret.slice(0, 4)}…`;
 }
 
-const KEY_LIKE = /[A-Za-z0-9]{40}/g;
+const KEY_LIKE = /(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g;
 
 /**
- * Replaces every run of 40 or more key characters in a text by its masked preview.
- * A last guard on any text that leaves the engine (messages, logs, errors).
+ * Replaces every whole-token run of exactly 40 key characters (the shape of a MISP key) by its
+ * masked preview. A last guard on any text that leaves the engine (messages, logs, errors).
  */
 export function redact(text: string): string {
-  return text.replace(/[A-Za-z0-9]{40,}/g, (m) => mask(m));
+  return text.replace(/(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g, (m) => mask(m));
 }
 
-/** True when the text holds a run of 40 key characters (a possible unmasked key). */
+/** True when the text holds a whole-token run of 40 key characters (a possible unmasked key). */
 export function containsKeyLike(text: string): boolean {
   KEY_LIKE.lastIndex = 0;
   return KEY_LIKE.test(text);

@@ -1,12 +1,175 @@
-import type { Finding, ScanInput, ScanOptions, ScanReport } from './types';
+/**
+ * The one public entry of the engine: text in, findings out. Pure: no I/O, no editor types.
+ */
+import { compilePatterns, mentionsMisp } from './context';
+import type { Doc } from './doc';
+import { bracesView } from './formats/braces';
+import { isCodeFormat, lexCode } from './formats/code';
+import { detectFlavor, detectFormat } from './formats/detect';
+import { jsonView } from './formats/json';
+import { lineView } from './formats/lines';
+import { notebookView, type NotebookPart } from './formats/notebook';
+import type { StructuredView } from './formats/scalars';
+import { xmlView } from './formats/xml';
+import { yamlView } from './formats/yaml';
+import { redact, mask } from './mask';
+import { namesUsedAsKey } from './names';
+import { findKeys } from './rules/keys';
+import { RULES } from './rules/metadata';
+import { findTls } from './rules/tls';
+import { isSuppressed, readSuppressions } from './suppress';
+import { lineStarts, lineOf } from './text';
+import type { Finding, FixData, FormatId, Notice, RuleId, ScanInput, ScanOptions, ScanReport, Severity } from './types';
 
-/** Analyses one document and reports findings and notices. Pure: no I/O. */
+const FORMAT_NAMES: Partial<Record<FormatId, string>> = { yaml: 'YAML', json: 'JSON', toml: 'TOML', hocon: 'HOCON', hcl: 'HCL', logstash: 'Logstash config', xml: 'XML', ipynb: 'notebook' };
+
+/** Analyses one document and reports findings and notices. Pure: no I/O. Linear in the text length. */
 export function analyzeText(text: string, input: ScanInput = {}, options: ScanOptions = {}): ScanReport {
-  void text; void input; void options;
-  return { format: 'plaintext', flavor: 'generic', findings: [], notices: [] };
+  const path = input.path ?? '';
+  const format = detectFormat(text, path, input.languageId ?? '');
+  const flavor = detectFlavor(format, text, path);
+  const notices: Notice[] = [];
+  const report: ScanReport = { format, flavor, findings: [], notices };
+  if (text.length === 0) return report;
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0 && nul < 8192) {
+    notices.push({ level: 'warning', message: 'Binary content (NUL bytes): the document was not analysed.' });
+    return report;
+  }
+  const fileMisp = mentionsMisp(text) || mentionsMisp(path);
+  const base: Omit<Doc, 'text'> = { format, flavor, path, fileMisp, usedAsKey: namesUsedAsKey(text), extraNames: compilePatterns(options.extraKeyNames) };
+  const raw: Array<{ hit: RawHit; map?: (o: number) => number }> = [];
+  if (format === 'ipynb') {
+    const nb = notebookView(text);
+    if (nb.error) {
+      notices.push({ level: 'warning', message: `Malformed notebook JSON (${nb.error.message}); analysed line by line.`, offset: nb.error.offset });
+      for (const hit of analyse({ ...base, format: 'json', text, scalars: lineView(text, 'fallback').scalars })) raw.push({ hit });
+    } else {
+      const lang = detectFormat('', '', nb.language);
+      for (const part of nb.parts) {
+        const partFormat: FormatId = part.kind === 'output' ? 'plaintext' : part.cellType === 'code' ? (isCodeFormat(lang) ? lang : 'python') : 'markdown';
+        const doc: Doc = { ...base, format: partFormat, text: part.text, output: part.kind === 'output', usedAsKey: base.usedAsKey };
+        if (isCodeFormat(partFormat)) doc.tokens = lexCode(part.text, partFormat);
+        for (const hit of analyse(doc)) raw.push({ hit: { ...hit, container: 'ipynb', partFormat }, map: mapper(part) });
+      }
+    }
+  } else {
+    const doc: Doc = { ...base, text };
+    if (isCodeFormat(format)) doc.tokens = lexCode(text, format);
+    else {
+      const view = structured(text, format, notices);
+      if (view) { doc.scalars = view.scalars; doc.encoded = (view as { encoded?: Doc['encoded'] }).encoded; }
+    }
+    for (const hit of analyse(doc)) raw.push({ hit });
+  }
+  report.findings = toFindings(text, raw, options, format);
+  return report;
 }
 
 /** Findings for one document (see {@link analyzeText} for notices too). */
 export function scanText(text: string, input: ScanInput = {}, options: ScanOptions = {}): Finding[] {
   return analyzeText(text, input, options).findings;
+}
+
+function structured(text: string, format: FormatId, notices: Notice[]): StructuredView | undefined {
+  let view: StructuredView | undefined;
+  switch (format) {
+    case 'yaml': view = yamlView(text); break;
+    case 'json': view = jsonView(text); break;
+    case 'toml': view = lineView(text, 'ini'); view.error = tomlError(text); break;
+    case 'ini': view = lineView(text, 'ini'); break;
+    case 'properties': view = lineView(text, 'properties'); break;
+    case 'dotenv': view = lineView(text, 'dotenv'); break;
+    case 'hocon': case 'hcl': case 'logstash': view = bracesView(text); break;
+    case 'xml': view = xmlView(text); break;
+    case 'dockerfile': return undefined;
+    default: return lineView(text, 'fallback');
+  }
+  if (view.error) {
+    const where = view.error.offset !== undefined ? ` at line ${lineOf(lineStarts(text), view.error.offset) + 1}` : '';
+    notices.push({ level: 'warning', message: `Malformed ${FORMAT_NAMES[format] ?? format}${where} (${redact(view.error.message)}); analysed line by line.`, offset: view.error.offset });
+    const fallback = lineView(text, 'fallback');
+    if (format === 'yaml' || format === 'json') return { scalars: mergeScalars(view.scalars, fallback.scalars) };
+    return fallback.scalars.length >= view.scalars.length ? fallback : view;
+  }
+  return view;
+}
+
+function mergeScalars(a: StructuredView['scalars'], b: StructuredView['scalars']): StructuredView['scalars'] {
+  const out = [...a];
+  for (const s of b) if (!a.some((x) => x.start < s.end && s.start < x.end)) out.push(s);
+  return out.sort((x, y) => x.start - y.start);
+}
+
+import { parse as parseToml } from 'smol-toml';
+
+function tomlError(text: string): StructuredView['error'] {
+  try { parseToml(text); return undefined; } catch (e) {
+    const err = e as { message?: string; line?: number; column?: number };
+    const first = String(err.message ?? 'syntax error').split('\n')[0];
+    return { message: first, offset: err.line !== undefined ? lineStarts(text)[err.line - 1] : undefined };
+  }
+}
+
+interface RawHit {
+  ruleId: RuleId;
+  start: number;
+  end: number;
+  message: string;
+  preview?: string;
+  fix: FixData;
+  container?: 'ipynb';
+  partFormat?: FormatId;
+}
+
+function analyse(doc: Doc): RawHit[] {
+  const out: RawHit[] = [];
+  for (const k of findKeys(doc)) {
+    const preview = mask(k.value);
+    const where = k.name ? `${redact(k.name)} = ${preview}` : preview;
+    out.push({ ruleId: k.ruleId, start: k.start, end: k.end, preview, fix: k.fix, message: `${RULES[k.ruleId].title}: ${where}` });
+  }
+  if (!doc.output) {
+    for (const t of findTls(doc)) {
+      out.push({ ruleId: 'tls-verify-disabled', start: t.start, end: t.end, fix: t.fix, message: `${RULES['tls-verify-disabled'].title}: ${redact(t.what)}.` });
+    }
+  }
+  return out;
+}
+
+function mapper(part: NotebookPart): (o: number) => number {
+  return (o) => part.raw[Math.min(o, part.raw.length - 1)];
+}
+
+function severityOf(rule: RuleId, options: ScanOptions): Severity {
+  return options.severities?.[rule] ?? RULES[rule].defaultSeverity;
+}
+
+function toFindings(text: string, raw: Array<{ hit: RawHit; map?: (o: number) => number }>, options: ScanOptions, format: FormatId): Finding[] {
+  const starts = lineStarts(text);
+  const sup = options.honourSuppressions === false ? undefined : readSuppressions(text, starts);
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const { hit, map } of raw) {
+    const severity = severityOf(hit.ruleId, options);
+    if (severity === 'off') continue;
+    const m = map ?? ((o: number) => o);
+    const start = m(hit.start);
+    const end = map ? m(hit.end - 1) + 1 : hit.end;
+    const key = `${hit.ruleId}:${start}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (sup && isSuppressed(sup, hit.ruleId, lineOf(starts, start))) continue;
+    out.push({ ruleId: hit.ruleId, severity, start, end, message: redact(hit.message), preview: hit.preview, fix: mapFix(hit, m, format) });
+  }
+  return out.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+function mapFix(hit: RawHit, m: (o: number) => number, format: FormatId): FixData {
+  const f = hit.fix;
+  if (!hit.container) return f;
+  const end = (o: number) => m(o - 1) + 1;
+  const partFormat = hit.partFormat ?? format;
+  if (f.type === 'key') return { ...f, format: partFormat, container: hit.container, valueStart: m(f.valueStart), valueEnd: end(f.valueEnd), literalStart: m(f.literalStart), literalEnd: end(f.literalEnd) };
+  return { ...f, format: partFormat, container: hit.container, start: m(f.start), end: f.end > f.start ? end(f.end) : m(f.start) };
 }

@@ -1,0 +1,99 @@
+/**
+ * Finding 40-character key candidates and ruling out values that only look like keys:
+ * placeholders, hex digests, windows inside longer tokens and base64 blobs.
+ */
+
+/** A 40-character run that may be a MISP key. Offsets into the scanned text. */
+export interface Candidate {
+  start: number;
+  end: number;
+  value: string;
+}
+
+const RUN = /(?<![A-Za-z0-9])[A-Za-z0-9]{40,41}(?![A-Za-z0-9])/g;
+const ESCAPE_LETTERS = 'nrtfbv0';
+
+/** Every 40-character alphanumeric run in text[from, to) that is a whole token. Linear time. */
+export function findCandidates(text: string, from = 0, to = text.length): Candidate[] {
+  const out: Candidate[] = [];
+  const src = from === 0 && to === text.length ? text : text.slice(from, to);
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(src); m; m = RUN.exec(src)) {
+    let start = from + m.index;
+    let value = m[0];
+    if (value.length === 41) {
+      // "\nKEY" inside an escaped string: the escape letter is not part of the token.
+      if (text[start - 1] !== '\\' || !ESCAPE_LETTERS.includes(value[0])) continue;
+      start += 1;
+      value = value.slice(1);
+    }
+    if (partOfLongerToken(text, start, start + 40)) continue;
+    out.push({ start, end: start + 40, value });
+  }
+  return out;
+}
+
+const B64 = /[A-Za-z0-9+/=]/;
+
+function partOfLongerToken(text: string, start: number, end: number): boolean {
+  const before = text[start - 1] ?? '';
+  const before2 = text[start - 2] ?? '';
+  const after = text[end] ?? '';
+  const after2 = text[end + 1] ?? '';
+  // prefix_KEY, prefix-KEY, host.KEY, KEY.ext, KEY_suffix: one longer identifier or file name.
+  if ('_-.'.includes(before) && before !== '' && /[A-Za-z0-9]/.test(before2)) return true;
+  if ('_-.'.includes(after) && after !== '' && /[A-Za-z0-9]/.test(after2)) return true;
+  if (before === '+' || after === '+') return true;
+  if (before === '/' || after === '/') {
+    if (insideUrl(text, start)) return false;
+    let a = start;
+    while (a > 0 && B64.test(text[a - 1])) a--;
+    let b = end;
+    while (b < text.length && B64.test(text[b])) b++;
+    if (b - a >= 60) return true;
+  }
+  if (after === '=' && after2 === '=') return true;
+  return false;
+}
+
+/** True when the offset sits inside a URL (scheme://... with no whitespace or quote in between). */
+export function insideUrl(text: string, offset: number): boolean {
+  const limit = Math.max(0, offset - 2048);
+  for (let i = offset - 1; i >= limit; i--) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '"' || c === "'" || c === '`' || c === '<' || c === '>' || c === '(' || c === ')') return false;
+    if (c === '/' && text[i - 1] === '/' && text[i - 2] === ':') return /[A-Za-z]/.test(text[i - 3] ?? '');
+  }
+  return false;
+}
+
+const PLACEHOLDER_WORDS = /your|changeme|change_me|replace|example|placeholder|insert|dummy|sample|redacted|xxxx|0000|abcdef|123456|apikey|authkey|secret|token|fake|mock/i;
+
+/** True for values that are obviously not real keys: repeated characters, sequences, filler words. */
+export function isPlaceholder(value: string): boolean {
+  const distinct = new Set(value).size;
+  if (distinct <= 6) return true;
+  if (PLACEHOLDER_WORDS.test(value)) return true;
+  for (let period = 1; period <= 20; period++) {
+    let periodic = true;
+    for (let i = period; i < value.length; i++) if (value[i] !== value[i - period]) { periodic = false; break; }
+    if (periodic) return true;
+  }
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    const d = value.charCodeAt(i) - value.charCodeAt(i - 1);
+    run = d === 1 || d === 0 ? run + 1 : 1;
+    if (run >= 6) return true;
+  }
+  return false;
+}
+
+/** True for a 40-digit hex string: a git SHA or SHA-1 sum rather than a MISP key. */
+export function isHexDigest(value: string): boolean {
+  return /^[0-9a-f]{40}$/.test(value) || /^[0-9A-F]{40}$/.test(value);
+}
+
+/** True when the value looks random: upper and lower case letters (real MISP keys mix case). */
+export function looksRandom(value: string): boolean {
+  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value);
+}

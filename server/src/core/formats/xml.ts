@@ -1,0 +1,40 @@
+/** XML (Wazuh ossec.conf integrations, .NET app.config, Maven settings): element text and attribute values with their element path. */
+import { sortScalars, type Scalar, type StructuredView } from './scalars';
+
+const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<\/\s*([\w:.-]+)\s*>|<\s*([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<\?[\s\S]*?\?>|<![^>]*>/g;
+const ATTR = /([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
+
+/** Reads elements and attributes; unbalanced tags set `error`. */
+export function xmlView(text: string): StructuredView {
+  const scalars: Scalar[] = [];
+  const stack: string[] = [];
+  let error: StructuredView['error'];
+  let lastEnd = 0;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    const between = text.slice(lastEnd, m.index);
+    if (between.trim() && stack.length) {
+      const lead = between.length - between.trimStart().length;
+      const s = lastEnd + lead;
+      const v = between.trim();
+      scalars.push({ start: s, end: s + v.length, literalStart: s, literalEnd: s + v.length, quote: '', key: stack[stack.length - 1], path: [...stack], value: v });
+    }
+    lastEnd = m.index + m[0].length;
+    if (m[2]) {
+      const at = stack.lastIndexOf(m[2]);
+      if (at < 0) { if (!error) error = { message: `unexpected </${m[2]}>`, offset: m.index }; }
+      else stack.length = at;
+    } else if (m[3]) {
+      ATTR.lastIndex = 0;
+      const attrs = m[4] ?? '';
+      const attrBase = m.index + m[0].indexOf(attrs, m[3].length + 1);
+      for (let a = ATTR.exec(attrs); a; a = ATTR.exec(attrs)) {
+        const val = a[3] ?? a[4] ?? '';
+        const vs = attrBase + a.index + a[0].length - val.length - 1;
+        scalars.push({ start: vs, end: vs + val.length, literalStart: vs - 1, literalEnd: vs + val.length + 1, quote: a[2][0], key: a[1], path: [...stack, m[3], a[1]], value: val });
+      }
+      if (!m[5]) stack.push(m[3]);
+    }
+  }
+  return { scalars: sortScalars(scalars), error };
+}

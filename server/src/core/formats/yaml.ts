@@ -1,0 +1,98 @@
+/** YAML through the `yaml` parser: every scalar value with its key path, multi-document aware. */
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Scalar as YScalar } from 'yaml';
+import { isCommandKey, sortScalars, type Scalar, type StructuredView } from './scalars';
+
+/** Candidates found by decoding values (Kubernetes Secret `data:` is base64). */
+export interface EncodedCandidate {
+  start: number;
+  end: number;
+  value: string;
+  scalar: Scalar;
+}
+
+/** The YAML view plus values decoded from base64. */
+export interface YamlView extends StructuredView {
+  encoded: EncodedCandidate[];
+  /** `kind:` of the Kubernetes objects in the file. */
+  kinds: string[];
+}
+
+const QUOTES: Record<string, string> = { QUOTE_DOUBLE: '"', QUOTE_SINGLE: "'", BLOCK_LITERAL: '|', BLOCK_FOLDED: '>', PLAIN: '' };
+
+function keyText(k: unknown): string | undefined {
+  if (isScalar(k)) return String(k.value);
+  return undefined;
+}
+
+/** Parses YAML; on a syntax error, `error` is set and the caller falls back to a line scan. */
+export function yamlView(text: string): YamlView {
+  const scalars: Scalar[] = [];
+  const encoded: EncodedCandidate[] = [];
+  const kinds: string[] = [];
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, strict: false });
+  const list = Array.isArray(docs) ? docs : [docs];
+  let error: YamlView['error'];
+  for (const doc of list) {
+    if (doc.errors.length && !error) {
+      const e = doc.errors[0];
+      error = { message: e.message.split('\n')[0], offset: e.pos?.[0] };
+    }
+    const kind = isMap(doc.contents) ? keyText(doc.contents.get('kind', true)) : undefined;
+    if (kind) kinds.push(kind);
+    visit(doc, {
+      Scalar(key, node, ancestry) {
+        if (key === 'key') return;
+        const range = node.range;
+        if (!range || typeof node.value !== 'string' && typeof node.value !== 'boolean' && typeof node.value !== 'number' && node.value !== null) return;
+        const path: string[] = [];
+        for (const a of ancestry) if (isPair(a)) { const k = keyText(a.key); if (k !== undefined) path.push(k); }
+        let k = path[path.length - 1];
+        const parent = ancestry[ancestry.length - 1];
+        const holder = ancestry[ancestry.length - 2];
+        // Kubernetes/ECS env entries: {name: MISP_KEY, value: ...} name the value.
+        if (k === 'value' && isPair(parent) && isMap(holder)) {
+          const n = holder.get('name', true);
+          if (isScalar(n) && typeof n.value === 'string') { k = n.value; path[path.length - 1] = n.value; }
+        }
+        const inSeq = isSeq(parent);
+        const quote = QUOTES[(node as YScalar).type ?? 'PLAIN'] ?? '';
+        const src = (node as YScalar).source;
+        const [s, valueEnd] = range;
+        let start = s;
+        let end = valueEnd;
+        if (quote === '"' || quote === "'") { start = s + 1; end = valueEnd - 1; }
+        else if (quote === '|' || quote === '>') { const nl = text.indexOf('\n', s); start = nl < 0 ? valueEnd : nl + 1; }
+        const value = typeof node.value === 'string' ? node.value : String(src ?? node.value);
+        const sc: Scalar = { start, end, literalStart: s, literalEnd: valueEnd, quote, key: k, path, value, command: isCommandKey(k) || (inSeq && path.some((p) => isCommandKey(p))) };
+        scalars.push(sc);
+        if (kind === 'Secret' && path[0] === 'data' && typeof node.value === 'string') decodeSecret(sc, node.value, encoded);
+      },
+    });
+  }
+  return { scalars: sortScalars(scalars), encoded, kinds, error };
+}
+
+function decodeSecret(sc: Scalar, b64: string, out: EncodedCandidate[]): void {
+  const clean = b64.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(clean) || clean.length < 52 || clean.length > 64) return;
+  const decoded = base64Decode(clean).replace(/\r?\n$/, '');
+  if (/^[A-Za-z0-9]{40}$/.test(decoded)) out.push({ start: sc.start, end: sc.end, value: decoded, scalar: sc });
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 to a latin-1 string, without Node's Buffer (the core has no Node types). */
+export function base64Decode(s: string): string {
+  let bits = 0;
+  let acc = 0;
+  let out = '';
+  for (const ch of s) {
+    if (ch === '=') break;
+    const v = ALPHABET.indexOf(ch);
+    if (v < 0) continue;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out += String.fromCharCode((acc >> bits) & 0xff); }
+  }
+  return out;
+}

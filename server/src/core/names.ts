@@ -1,0 +1,79 @@
+/**
+ * Reading, from the text around a value, the name it is assigned to: a variable, an object key,
+ * a header, a command-line flag, a function that takes it.
+ */
+import { lineStartAt } from './text';
+
+/** How a name was found. */
+export type NameSource = 'assign' | 'pair' | 'call' | 'header' | 'flag';
+
+/** A name and how it relates to the value. */
+export interface FoundName {
+  name: string;
+  source: NameSource;
+}
+
+const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*\]?\s*(?::\s*[A-Za-z_][\w<>[\]., |?]*?\s*)?(=>|:=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const PAIR = /(["'])([^"'\n]{1,80})\1\s*,\s*(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const CALL = /([A-Za-z_$][\w$.]*)\s*\(\s*(?:[^()]*?,\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const FLAG = /(?:^|\s)(--?[A-Za-z][\w-]*)(?:\s+|=)["']?$/;
+const HEADER = /(?:^|[\s;,&?{(\[])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']?$/;
+
+/**
+ * The name a value at `valueStart` is assigned to, looking left on its line (and the line before
+ * when the value starts a line). `inner` is text inside the value's literal before the key itself.
+ */
+export function nameBefore(text: string, valueStart: number, inner = ''): FoundName | undefined {
+  if (inner.trim() !== '') {
+    const f = FLAG.exec(inner);
+    if (f) return { name: f[1], source: 'flag' };
+    const h = HEADER.exec(inner);
+    if (h) return { name: h[2], source: 'header' };
+    return undefined;
+  }
+  let ls = lineStartAt(text, valueStart);
+  let left = text.slice(Math.max(ls, valueStart - 400), valueStart);
+  if (/^[\s([{,]*$/.test(left) && ls > 0) {
+    // The value starts its line: the assignment is on the line before (`key = (\n  "..."`).
+    const prevEnd = ls - 1 - (text[ls - 2] === '\r' ? 1 : 0);
+    ls = lineStartAt(text, Math.max(0, prevEnd));
+    left = text.slice(Math.max(ls, valueStart - 400), valueStart).replace(/[\r\n]+/g, ' ');
+  }
+  const l = left.replace(/["'`]\s*$/, (m) => (m.trim() ? '' : m));
+  const f = FLAG.exec(l);
+  const a = ASSIGN.exec(l);
+  if (a) return { name: a[2].replace(/^\$\{?|\}$/g, ''), source: 'assign' };
+  const p = PAIR.exec(l);
+  if (p) return { name: p[2], source: 'pair' };
+  if (f) return { name: f[1], source: 'flag' };
+  const c = CALL.exec(l);
+  if (c) return { name: c[1], source: 'call' };
+  return undefined;
+}
+
+/** The last segment of a dotted or member name: `self.cfg.apiKey` → `apiKey`. */
+export function lastSegment(name: string): string {
+  const parts = name.split(/\.|->|::|\[|\]|\$/).filter(Boolean);
+  return (parts[parts.length - 1] ?? name).replace(/^["']|["']$/g, '');
+}
+
+const USES: RegExp[] = [
+  /(?:Expanded)?PyMISP\s*\(\s*(?:url\s*=\s*)?[^,()]+(?:\([^()]*\))?\s*,\s*(?:key\s*=\s*)?([A-Za-z_][\w.]*)/g,
+  /PyMISP\s*\([^)]*?\bkey\s*=\s*([A-Za-z_][\w.]*)/g,
+  /["']?(?:Authorization|X-MISP-Auth|X-MISP-Key|authkey)["']?\s*(?::|=>|=|,)\s*(?:f?["'`]\s*)?(?:\$\{|\{|#\{)?\s*\$?([A-Za-z_][\w.]*(?:->\w+)?)/gi,
+  /Authorization:\s*["']\s*(?:\.|\+)\s*\$?([A-Za-z_][\w.>-]*)/gi,
+  /Authorization:\s*\$\{?([A-Za-z_]\w*)/gi,
+];
+
+/** Names that the document uses as a MISP key (PyMISP's key argument, Authorization headers). */
+export function namesUsedAsKey(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const re of USES) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const n = lastSegment(m[1]);
+      if (n && !/^(true|false|none|null|self|this|os|process|env|str|json|application)$/i.test(n)) out.add(n.toLowerCase());
+    }
+  }
+  return out;
+}

@@ -1,0 +1,243 @@
+/**
+ * The key rules: hardcoded-key, plaintext-config-key, key-in-command-line, key-in-url and
+ * key-in-notebook-output. Each 40-character candidate is placed in its context (string, comment,
+ * config value, command, URL, output), named, and judged a MISP key or not.
+ */
+import { findCandidates, insideUrl, isHexDigest, isPlaceholder, looksRandom, type Candidate } from '../candidates';
+import { classifyName, hasMispEndpoint, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
+import type { Doc } from '../doc';
+import { isCodeFormat, type CodeToken } from '../formats/code';
+import { isConfigFormat } from '../formats/detect';
+import type { Scalar } from '../formats/scalars';
+import { lastSegment, nameBefore, type FoundName } from '../names';
+import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
+import type { KeyFixData, RuleId } from '../types';
+
+/** A candidate judged to be a MISP key, with the rule it breaks and what a fix needs. */
+export interface KeyHit {
+  ruleId: RuleId;
+  start: number;
+  end: number;
+  value: string;
+  name?: string;
+  fix: KeyFixData;
+}
+
+interface Site {
+  cand: Candidate;
+  where: 'string' | 'comment' | 'bare' | 'config';
+  name?: FoundName;
+  path: string[];
+  literalStart: number;
+  literalEnd: number;
+  quote: string;
+  embedded: boolean;
+  command: boolean;
+  url: boolean;
+  split: boolean;
+  encoding?: 'base64';
+}
+
+const GENERIC_KEYS = new Set(['default', 'value', 'val', 'data', 'text', 'content', 'string']);
+const FIXTURE_COMMENT = /\b(fake|dummy|not a real|example key|test key|placeholder|mock)\b/i;
+
+/** All key findings of a document. */
+export function findKeys(doc: Doc): KeyHit[] {
+  const hits: KeyHit[] = [];
+  const seen = new Set<number>();
+  const sites: Site[] = [];
+  for (const cand of findCandidates(doc.text)) sites.push(place(doc, cand));
+  if (doc.tokens) sites.push(...splitLiteralSites(doc, doc.tokens));
+  for (const e of doc.encoded ?? []) {
+    const sc = e.scalar;
+    sites.push({ cand: { start: e.start, end: e.end, value: e.value }, where: 'config', name: sc.key ? { name: sc.key, source: 'assign' } : undefined, path: sc.path, literalStart: sc.literalStart, literalEnd: sc.literalEnd, quote: sc.quote, embedded: false, command: false, url: false, split: false, encoding: 'base64' });
+  }
+  for (const site of sites) {
+    if (seen.has(site.cand.start) || !isMispKey(doc, site)) continue;
+    seen.add(site.cand.start);
+    const ruleId = ruleFor(doc, site);
+    hits.push({
+      ruleId, start: site.cand.start, end: site.encoding ? site.cand.end : site.cand.start + (site.split ? splitFirstLength(doc.text, site) : 40),
+      value: site.cand.value, name: site.name?.name,
+      fix: {
+        type: 'key', format: doc.format, flavor: doc.flavor, name: site.name?.name, keyPath: site.path.length ? site.path : undefined,
+        valueStart: site.cand.start, valueEnd: site.encoding ? site.cand.end : site.cand.start + (site.split ? splitFirstLength(doc.text, site) : 40),
+        literalStart: site.literalStart, literalEnd: site.literalEnd, quote: site.quote, embedded: site.embedded, split: site.split,
+        encoding: site.encoding,
+      },
+    });
+  }
+  return hits;
+}
+
+function splitFirstLength(text: string, site: Site): number {
+  let n = 0;
+  while (n < 40 && /[A-Za-z0-9]/.test(text[site.cand.start + n] ?? '')) n++;
+  return n;
+}
+
+function place(doc: Doc, cand: Candidate): Site {
+  const { text } = doc;
+  const base = { cand, path: [] as string[], command: false, split: false, url: insideUrl(text, cand.start) };
+  if (doc.scalars) {
+    const sc = findCovering(doc.scalars, cand.start);
+    if (sc) return configSite(doc, cand, sc, base.url);
+  }
+  if (doc.tokens) {
+    const tok = findCovering(doc.tokens, cand.start);
+    if (tok && tok.kind === 'string') {
+      const inner = text.slice(tok.contentStart, cand.start);
+      const content = text.slice(tok.contentStart, tok.contentEnd);
+      const name = nameBefore(text, tok.start, inner) ?? (inner.trim() === '' ? undefined : nameBefore(text, tok.start));
+      return { ...base, where: 'string', name, literalStart: tok.start, literalEnd: tok.end, quote: tok.quote, embedded: content.trim() !== cand.value, command: isCommandContext(doc, cand.start, tok) };
+    }
+    if (tok && tok.kind === 'comment') {
+      return { ...base, where: 'comment', name: bareName(text, cand.start), literalStart: cand.start, literalEnd: cand.end, quote: '', embedded: true, command: false };
+    }
+  }
+  const bare = bareLiteral(text, cand);
+  return { ...base, where: doc.scalars ? 'config' : 'bare', name: bareName(text, cand.start), literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: isCommandContext(doc, cand.start) };
+}
+
+function configSite(doc: Doc, cand: Candidate, sc: Scalar, url: boolean): Site {
+  const inner = doc.text.slice(sc.start, cand.start);
+  let name: FoundName | undefined;
+  if (inner.trim() !== '') name = nameBefore(doc.text, sc.start, inner);
+  else if (sc.key !== undefined) {
+    let k = sc.key;
+    if (GENERIC_KEYS.has(k.toLowerCase()) && sc.path.length >= 2) k = sc.path[sc.path.length - 2];
+    name = { name: k, source: 'assign' };
+  }
+  const embedded = sc.value.trim() !== cand.value;
+  return { cand, where: 'config', name, path: sc.path, literalStart: sc.literalStart, literalEnd: sc.literalEnd, quote: sc.quote, embedded, command: !!sc.command || /^\s*(curl|wget|http|https)\s/.test(sc.value), url, split: false };
+}
+
+/** The name of a bare (unquoted) value: a flag or header right before it, else an assignment. */
+function bareName(text: string, at: number): FoundName | undefined {
+  const ls = lineStartAt(text, at);
+  const left = text.slice(Math.max(ls, at - 400), at);
+  const viaInner = nameBefore(text, at, left.replace(/^.*["'`]\s*(?=[^"'`]*$)/, '') || left);
+  return viaInner ?? nameBefore(text, at);
+}
+
+/** The extent of an unquoted value: up to whitespace or a quote on each side. */
+function bareLiteral(text: string, cand: Candidate): { start: number; end: number; quote: string; embedded: boolean } {
+  let s = cand.start;
+  let e = cand.end;
+  while (s > 0 && !/[\s"'`=:,;(){}[\]]/.test(text[s - 1])) s--;
+  while (e < text.length && !/[\s"'`,;(){}[\]]/.test(text[e])) e++;
+  const q = text[s - 1];
+  if ((q === '"' || q === "'") && text[e] === q) return { start: s - 1, end: e + 1, quote: q, embedded: s !== cand.start || e !== cand.end };
+  return { start: s, end: e, quote: '', embedded: s !== cand.start || e !== cand.end };
+}
+
+const SHELL_ASSIGN = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*|set\s+|\$env:)?[A-Za-z_][\w]*\s*=/i;
+const DOCKER_COMMAND = /^\s*(RUN|CMD|ENTRYPOINT|HEALTHCHECK|ONBUILD)\b/i;
+
+/** True when the offset is inside a command line: a shell command, Dockerfile RUN, or a command string in code. */
+function isCommandContext(doc: Doc, at: number, tok?: CodeToken): boolean {
+  const { text, format } = doc;
+  const stmt = logicalLine(text, at);
+  if (format === 'dockerfile') return DOCKER_COMMAND.test(stmt.text);
+  if (format === 'shell' || format === 'batch' || format === 'makefile' || format === 'powershell') {
+    if (!SHELL_ASSIGN.test(stmt.text)) return true;
+    // VAR=value cmd args: only a value after the assignment's own word is a command argument.
+    const firstSpace = stmt.text.trimStart().search(/\s/);
+    const firstWordEnd = stmt.start + (stmt.text.length - stmt.text.trimStart().length) + (firstSpace < 0 ? stmt.text.length : firstSpace);
+    return at > firstWordEnd && /^\s*\S+\s+\S/.test(stmt.text.replace(/"[^"]*"|'[^']*'/g, 'x')) && !/^\s*(export|local|readonly|declare|set)\s/.test(stmt.text);
+  }
+  if (tok) {
+    const content = text.slice(tok.contentStart, tok.contentEnd);
+    if (/^\s*(curl|wget|http|https)\s/.test(content)) return true;
+    if (/(["'])(curl|wget)\1\s*,/.test(text.slice(Math.max(0, tok.start - 300), tok.start))) return true;
+  }
+  return false;
+}
+
+/** The logical line (joined over backslash continuations) holding an offset. */
+function logicalLine(text: string, at: number): { start: number; text: string } {
+  let s = lineStartAt(text, at);
+  while (s > 1) {
+    const prevEnd = s - 1 - (text[s - 2] === '\r' && text[s - 1] === '\n' ? 1 : 0);
+    if (text[prevEnd - 1] !== '\\') break;
+    s = lineStartAt(text, prevEnd - 1);
+  }
+  return { start: s, text: text.slice(s, lineEndAt(text, at)) };
+}
+
+function isMispKey(doc: Doc, site: Site): boolean {
+  const value = site.cand.value;
+  if (isPlaceholder(value)) return false;
+  const nm = site.name?.name;
+  const info = classifyName(nm, doc.extraNames);
+  if (info.fixture) return false;
+  if (FIXTURE_COMMENT.test(lineAt(doc.text, site.cand.start).replace(/[A-Za-z0-9]{40}/g, ''))) return false;
+  const auth = nm !== undefined && /^(authorization|x-misp-auth|x-misp-key|authkey|x-api-key)$/i.test(nm);
+  const used = nm !== undefined && doc.usedAsKey.has(lastSegment(nm).toLowerCase());
+  const calleeMisp = site.name?.source === 'call' && /misp/i.test(nm ?? '');
+  const pathMisp = pathMentionsMisp(site.path);
+  const ctxMisp = doc.fileMisp || pathMisp;
+  if (site.url) return urlIsKey(doc, site, info.keyish);
+  if (isHexDigest(value)) return (info.misp && info.keyish) || (auth && ctxMisp) || (pathMisp && info.keyish && !info.notKey);
+  if (info.notKey && !auth) return false;
+  if ((info.otherService || pathOtherService(site.path)) && !info.misp && !auth) return false;
+  if (info.misp && (info.keyish || calleeMisp)) return true;
+  if ((info.keyish || auth || used || calleeMisp) && ctxMisp) return true;
+  if (doc.output && doc.fileMisp && looksRandom(value)) return true;
+  return false;
+}
+
+function urlIsKey(doc: Doc, site: Site, keyishQuery: boolean): boolean {
+  const { text } = doc;
+  const value = site.cand.value;
+  if (isHexDigest(value)) return false;
+  const ls = lineStartAt(text, site.cand.start);
+  const left = text.slice(ls, site.cand.start);
+  const scheme = left.lastIndexOf('://');
+  const url = left.slice(Math.max(0, scheme - 10)) + value;
+  const query = /[?&]([\w-]+)=$/.exec(left);
+  const queryKeyish = query ? classifyName(query[1]).keyish : keyishQuery;
+  const urlMisp = mentionsMisp(url) || hasMispEndpoint(url);
+  if (urlMisp && (queryKeyish || looksRandom(value))) return true;
+  return doc.fileMisp && queryKeyish;
+}
+
+function ruleFor(doc: Doc, site: Site): RuleId {
+  if (doc.output) return 'key-in-notebook-output';
+  if (site.url) return 'key-in-url';
+  if (site.command) return 'key-in-command-line';
+  if (doc.format === 'markdown') return 'hardcoded-key';
+  if (isConfigFormat(doc.format) || doc.format === 'plaintext') return 'plaintext-config-key';
+  return isCodeFormat(doc.format) ? 'hardcoded-key' : 'plaintext-config-key';
+}
+
+const CONCAT_GAP = /^(?:\s|\\\r?\n)*(?:\+|\.|\.\.|&|<<)?(?:\s|\\\r?\n)*$/;
+
+/** Keys split over concatenated literals (`"abc" + "def"`, implicit concatenation, PHP `.`). */
+function splitLiteralSites(doc: Doc, tokens: CodeToken[]): Site[] {
+  const { text } = doc;
+  const out: Site[] = [];
+  const strings = tokens.filter((t) => t.kind === 'string');
+  for (let i = 0; i < strings.length - 1; i++) {
+    const group = [strings[i]];
+    while (i + 1 < strings.length && CONCAT_GAP.test(text.slice(group[group.length - 1].end, strings[i + 1].start)) && strings[i + 1].start - group[group.length - 1].end < 200) {
+      group.push(strings[++i]);
+    }
+    if (group.length < 2) continue;
+    let joined = '';
+    const origin: Array<{ at: number; tok: CodeToken }> = [];
+    for (const t of group) { origin.push({ at: joined.length, tok: t }); joined += text.slice(t.contentStart, t.contentEnd); }
+    for (const c of findCandidates(joined)) {
+      const first = [...origin].reverse().find((o) => o.at <= c.start)!;
+      const last = [...origin].reverse().find((o) => o.at < c.end)!;
+      if (first === last) continue;
+      const start = first.tok.contentStart + (c.start - first.at);
+      out.push({
+        cand: { start, end: start + 40, value: c.value }, where: 'string', name: nameBefore(text, group[0].start, text.slice(group[0].contentStart, start)),
+        path: [], literalStart: group[0].start, literalEnd: group[group.length - 1].end, quote: group[0].quote,
+        embedded: joined.trim() !== c.value, command: false, url: false, split: true,
+      });
+    }
+  }
+  return out;
+}
