@@ -1,0 +1,134 @@
+/**
+ * One CLI scan: walk the paths, analyse every text file with the core, and collect a report model
+ * (positions resolved, every text already masked) that the text, JSON and SARIF writers render.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeText, redact } from '../core';
+import type { RuleId, ScanOptions, Severity } from '../core';
+import { LineIndex } from '../node/positions';
+import { walk } from '../node/walker';
+import type { SkippedEntry, WalkOptions } from '../node/walker';
+
+/** One finding with its location resolved. Every text field is masked. */
+export interface ReportedFinding {
+  /** Absolute path. */
+  file: string;
+  ruleId: RuleId;
+  severity: Exclude<Severity, 'off'>;
+  message: string;
+  preview?: string;
+  /** 1-based line and UTF-16 column of the start; end column is exclusive. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The finding's first line with every key-like run masked (fingerprint context). */
+  context: string;
+}
+
+/** A note about the analysis of one file (core notice or read/analysis error). Masked. */
+export interface ReportedNotice {
+  file: string;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** Everything one scan found. */
+export interface ScanResult {
+  /** Directory the report's relative paths are based on (see {@link reportRoot}). */
+  root: string;
+  /** Working directory, for display paths. */
+  cwd: string;
+  filesScanned: number;
+  findings: ReportedFinding[];
+  notices: ReportedNotice[];
+  skipped: SkippedEntry[];
+}
+
+/** What a scan needs besides the paths. */
+export interface ScanRequest extends WalkOptions {
+  paths: readonly string[];
+  cwd: string;
+  scanOptions?: ScanOptions;
+}
+
+/** Walks and analyses; read or analysis errors become notices and the scan goes on. */
+export function runScan(req: ScanRequest): ScanResult {
+  const abs = req.paths.map((p) => path.resolve(req.cwd, p));
+  const result: ScanResult = {
+    root: reportRoot(abs, req.cwd), cwd: req.cwd, filesScanned: 0, findings: [], notices: [], skipped: [],
+  };
+  for (const entry of walk(abs, { maxFileSize: req.maxFileSize })) {
+    if (entry.kind === 'skip') {
+      result.skipped.push(entry);
+      continue;
+    }
+    result.filesScanned++;
+    try {
+      const report = analyzeText(entry.text, { path: entry.path, languageId: entry.languageId }, req.scanOptions);
+      if (report.findings.length === 0 && report.notices.length === 0) continue;
+      const index = new LineIndex(entry.text);
+      for (const f of report.findings) {
+        const start = index.position(f.start);
+        const end = index.position(f.end);
+        result.findings.push({
+          file: entry.path, ruleId: f.ruleId, severity: f.severity,
+          message: redact(f.message), preview: f.preview === undefined ? undefined : redact(f.preview),
+          line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
+          context: redact(index.lineText(start.line).trim()),
+        });
+      }
+      for (const n of report.notices) {
+        const at = n.offset === undefined ? undefined : index.position(n.offset);
+        result.notices.push({ file: entry.path, level: n.level, message: redact(n.message), line: at?.line, column: at?.column });
+      }
+    } catch (e) {
+      result.notices.push({ file: entry.path, level: 'error', message: redact(`analysis failed: ${e instanceof Error ? e.message : String(e)}`) });
+    }
+  }
+  return result;
+}
+
+/**
+ * The directory relative paths in reports start from: the working directory when every scanned
+ * path lies inside it (repository-relative paths, what code-scanning services expect), otherwise
+ * the deepest directory holding all scanned paths.
+ */
+export function reportRoot(absPaths: readonly string[], cwd: string): string {
+  if (absPaths.every((p) => isInside(p, cwd))) return cwd;
+  const dirs = absPaths.map((p) => (isDirectory(p) ? p : path.dirname(p)));
+  let root = dirs[0];
+  while (!dirs.every((d) => isInside(d, root))) {
+    const up = path.dirname(root);
+    if (up === root) break;
+    root = up;
+  }
+  return root;
+}
+
+/** Path relative to a base, with `/` separators. */
+export function relativePosix(from: string, to: string): string {
+  return path.relative(from, to).split(path.sep).join('/');
+}
+
+/** Path as shown to a user: relative to the working directory when that is shorter. */
+export function displayPath(result: Pick<ScanResult, 'cwd'>, file: string): string {
+  const rel = relativePosix(result.cwd, file);
+  return rel === '' ? '.' : path.isAbsolute(rel) ? file : rel;
+}
+
+function isInside(p: string, dir: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Human-readable report: one line per finding (`path:line:col  severity  rule-id  message`),
+ * then a summary of files scanned, findings by rule and skips by reason. Colour only when asked.
+ */
+import { RULE_IDS, redact } from '../core';
+import { SKIP_REASON_LABELS } from '../node/walker';
+import type { SkipReason } from '../node/walker';
+import { displayPath } from './scan';
+import type { ScanResult } from './scan';
+
+/** How many individually noteworthy skipped files are listed before "and N more". */
+const MAX_LISTED_SKIPS = 20;
+
+/** Reasons worth naming file by file; `.git` and `node_modules` are expected and only counted. */
+const LISTED_REASONS: ReadonlySet<SkipReason> = new Set(['binary', 'too-large', 'unreadable', 'not-regular', 'already-visited']);
+
+type Paint = (code: string, s: string) => string;
+
+const plain: Paint = (_code, s) => s;
+const ansi: Paint = (code, s) => `\u001b[${code}m${s}\u001b[0m`;
+
+const SEVERITY_COLOUR: Record<string, string> = { error: '31', warning: '33', info: '36', hint: '2' };
+
+/** The findings and the summary, for stdout or the --output file. */
+export function formatText(result: ScanResult, colour: boolean): string {
+  const paint = colour ? ansi : plain;
+  const lines: string[] = [];
+  for (const f of result.findings) {
+    const where = paint('1', `${displayPath(result, f.file)}:${f.line}:${f.column}`);
+    const sev = paint(SEVERITY_COLOUR[f.severity] ?? '0', f.severity.padEnd(7));
+    lines.push(`${where}  ${sev}  ${paint('2', f.ruleId)}  ${redact(f.message)}`);
+  }
+  if (lines.length > 0) lines.push('');
+  lines.push(...summary(result, paint));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Core notices and read errors, one line each, for stderr. */
+export function formatNotices(result: ScanResult, colour: boolean): string {
+  const paint = colour ? ansi : plain;
+  const lines = result.notices.map((n) => {
+    const where = `${displayPath(result, n.file)}${n.line === undefined ? '' : `:${n.line}:${n.column}`}`;
+    const level = paint(n.level === 'error' ? '31' : n.level === 'warning' ? '33' : '36', `${n.level === 'info' ? 'note' : n.level}`);
+    return `${where}  ${level}  ${redact(n.message)}`;
+  });
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+function summary(result: ScanResult, paint: Paint): string[] {
+  const out: string[] = [];
+  const n = result.findings.length;
+  const files = new Set(result.findings.map((f) => f.file)).size;
+  const scanned = `${result.filesScanned} ${plural(result.filesScanned, 'file')} scanned`;
+  if (n === 0) out.push(paint('32', `No findings; ${scanned}.`));
+  else {
+    const bySeverity = countBy(result.findings.map((f) => f.severity));
+    const sev = [...bySeverity].map(([s, c]) => `${c} ${plural(c, s)}`).join(', ');
+    out.push(paint('1', `${n} ${plural(n, 'finding')} (${sev}) in ${files} ${plural(files, 'file')}; ${scanned}.`));
+    const byRule = countBy(result.findings.map((f) => f.ruleId));
+    for (const id of RULE_IDS) if (byRule.has(id)) out.push(`  ${id.padEnd(24)} ${byRule.get(id)}`);
+  }
+  if (result.skipped.length > 0) {
+    const byReason = countBy(result.skipped.map((s) => s.reason));
+    const parts = [...byReason].map(([r, c]) => `${c} ${SKIP_REASON_LABELS[r]}`);
+    out.push(`Skipped ${result.skipped.length}: ${parts.join(', ')}.`);
+    const listed = result.skipped.filter((s) => LISTED_REASONS.has(s.reason));
+    for (const s of listed.slice(0, MAX_LISTED_SKIPS)) {
+      const detail = s.detail ? ` (${s.detail})` : '';
+      out.push(paint('2', `  ${displayPath(result, s.path)}: ${SKIP_REASON_LABELS[s.reason]}${detail}`));
+    }
+    if (listed.length > MAX_LISTED_SKIPS) out.push(paint('2', `  … and ${listed.length - MAX_LISTED_SKIPS} more`));
+  }
+  if (result.notices.length > 0) {
+    out.push(`${result.notices.length} ${plural(result.notices.length, 'notice')} (see stderr).`);
+  }
+  return out;
+}
+
+function countBy<T>(items: readonly T[]): Map<T, number> {
+  const m = new Map<T, number>();
+  for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
+  return m;
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}

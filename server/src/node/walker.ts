@@ -1,0 +1,163 @@
+/**
+ * File-system walk for the CLI and the workspace scan: yields every text file under the given
+ * paths with its content, and every file or directory it leaves out with the reason.
+ * Nothing is skipped silently. Order is deterministic: roots as given, entries by code-unit order.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { languageIdForPath } from './languageIds';
+
+export { languageIdForPath } from './languageIds';
+
+/** Files larger than this are skipped unless the caller sets another limit. */
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+/** How many leading bytes are searched for a NUL byte to call a file binary. */
+const BINARY_SNIFF_BYTES = 8192;
+
+/** Why an entry was not analysed. */
+export type SkipReason =
+  | 'git-dir' // a `.git` directory or file: never read
+  | 'dependency-dir' // `node_modules`
+  | 'binary' // NUL byte in the first 8 KB
+  | 'too-large' // over the size limit
+  | 'already-visited' // reached again through a symlink or a repeated path (loops end here)
+  | 'not-regular' // FIFO, socket or device
+  | 'unreadable'; // stat/read/readdir failed (permissions, broken symlink, ...)
+
+/** Human wording of each skip reason, for summaries. */
+export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
+  'git-dir': '.git directory',
+  'dependency-dir': 'node_modules directory',
+  binary: 'binary file',
+  'too-large': 'file over the size limit',
+  'already-visited': 'already visited (symlink or repeated path)',
+  'not-regular': 'not a regular file',
+  unreadable: 'unreadable',
+};
+
+/** A text file to analyse. */
+export interface WalkedFile {
+  kind: 'file';
+  /** Absolute path as reached (symlinks not resolved). */
+  path: string;
+  text: string;
+  languageId: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** A file or directory left out. */
+export interface SkippedEntry {
+  kind: 'skip';
+  /** Absolute path as reached. */
+  path: string;
+  reason: SkipReason;
+  directory: boolean;
+  /** Extra detail (error code, size); never file content. */
+  detail?: string;
+}
+
+export type WalkEntry = WalkedFile | SkippedEntry;
+
+/** Walk options. */
+export interface WalkOptions {
+  /** Files over this many bytes are skipped (default {@link DEFAULT_MAX_FILE_SIZE}). */
+  maxFileSize?: number;
+}
+
+/** Directory names never entered while walking (an explicit root is still scanned, except `.git`). */
+const SKIPPED_DIRS: Readonly<Record<string, SkipReason>> = { '.git': 'git-dir', node_modules: 'dependency-dir' };
+
+/**
+ * Walks the given files and directories and yields analysable files and skips.
+ * Synchronous, so a caller can stop or pause between entries.
+ */
+export function* walk(roots: readonly string[], options: WalkOptions = {}): Generator<WalkEntry> {
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const seen = new Set<string>();
+
+  function* visit(p: string, isRoot: boolean): Generator<WalkEntry> {
+    const name = path.basename(p);
+    if (name === '.git') {
+      yield { kind: 'skip', path: p, reason: 'git-dir', directory: true };
+      return;
+    }
+    let st: fs.BigIntStats;
+    try {
+      st = fs.statSync(p, { bigint: true });
+    } catch (e) {
+      yield { kind: 'skip', path: p, reason: 'unreadable', directory: false, detail: errorCode(e) };
+      return;
+    }
+    const id = `${st.dev}:${st.ino}`;
+    if (st.isDirectory()) {
+      const excluded = SKIPPED_DIRS[name];
+      if (excluded && !isRoot) {
+        yield { kind: 'skip', path: p, reason: excluded, directory: true };
+        return;
+      }
+      if (seen.has(id)) {
+        yield { kind: 'skip', path: p, reason: 'already-visited', directory: true };
+        return;
+      }
+      seen.add(id);
+      let names: string[];
+      try {
+        names = fs.readdirSync(p);
+      } catch (e) {
+        yield { kind: 'skip', path: p, reason: 'unreadable', directory: true, detail: errorCode(e) };
+        return;
+      }
+      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const child of names) yield* visit(path.join(p, child), false);
+      return;
+    }
+    if (!st.isFile()) {
+      yield { kind: 'skip', path: p, reason: 'not-regular', directory: false };
+      return;
+    }
+    if (seen.has(id)) {
+      yield { kind: 'skip', path: p, reason: 'already-visited', directory: false };
+      return;
+    }
+    seen.add(id);
+    const size = Number(st.size);
+    if (size > maxFileSize) {
+      yield { kind: 'skip', path: p, reason: 'too-large', directory: false, detail: `${size} bytes` };
+      return;
+    }
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(p);
+    } catch (e) {
+      yield { kind: 'skip', path: p, reason: 'unreadable', directory: false, detail: errorCode(e) };
+      return;
+    }
+    const text = decode(buf);
+    if (text === undefined) {
+      yield { kind: 'skip', path: p, reason: 'binary', directory: false };
+      return;
+    }
+    yield { kind: 'file', path: p, text, languageId: languageIdForPath(p), size: buf.length };
+  }
+
+  for (const root of roots) yield* visit(path.resolve(root), true);
+}
+
+/**
+ * Text of a file: UTF-8 (BOM dropped, as editors do), or UTF-16 when it starts with a UTF-16 BOM.
+ * `undefined` for a binary file (NUL byte in the first 8 KB).
+ */
+export function decode(buf: Buffer): string | undefined {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
+  if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return undefined;
+  const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  return buf.toString('utf8', start);
+}
+
+function errorCode(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err?.code ?? (err instanceof Error ? err.message : String(e));
+}
