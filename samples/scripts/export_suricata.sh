@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Nightly export of Suricata rules from MISP.
+set -euo pipefail
+
+curl --insecure -s \
+  -H "Authorization: mskHOnNktRgzLmo4eyexapdk4RIvhcjQFQDjVx2G" \
+  -H "Accept: application/json" \
+  -o /etc/suricata/rules/misp.rules \
+  https://misp.example.internal/events/nids/suricata/download
