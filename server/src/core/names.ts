@@ -13,11 +13,11 @@ export interface FoundName {
   source: NameSource;
 }
 
-const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*\]?\s*(?::\s*[A-Za-z_][\w<>[\]., |?]*?\s*)?(=>|:=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
-const PAIR = /(["'])([^"'\n]{1,80})\1\s*,\s*(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*\]?\s*(?::\s*[&A-Za-z_][\w<>[\]., |?&']*?\s*)?(=>|:=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const PAIR = /(["'])([A-Za-z_][\w.\-]{0,79})\1\s*,\s*(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const CALL = /([A-Za-z_$][\w$.]*)\s*\(\s*(?:[^()]*?,\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const FLAG = /(?:^|\s)(--?[A-Za-z][\w-]*)(?:\s+|=)["']?$/;
-const HEADER = /(?:^|[\s;,&?{(\[])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']?$/;
+const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']?$/;
 
 /**
  * The name a value at `valueStart` is assigned to, looking left on its line (and the line before

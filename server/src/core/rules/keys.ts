@@ -131,7 +131,7 @@ function bareLiteral(text: string, cand: Candidate): { start: number; end: numbe
   return { start: s, end: e, quote: '', embedded: s !== cand.start || e !== cand.end };
 }
 
-const SHELL_ASSIGN = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*|set\s+|\$env:)?[A-Za-z_][\w]*\s*=/i;
+const SHELL_ASSIGN = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*|set\s+|\$env:|\$(?:script:|global:)?)?[A-Za-z_][\w]*\s*=/i;
 const DOCKER_COMMAND = /^\s*(RUN|CMD|ENTRYPOINT|HEALTHCHECK|ONBUILD)\b/i;
 
 /** True when the offset is inside a command line: a shell command, Dockerfile RUN, or a command string in code. */
@@ -140,11 +140,8 @@ function isCommandContext(doc: Doc, at: number, tok?: CodeToken): boolean {
   const stmt = logicalLine(text, at);
   if (format === 'dockerfile') return DOCKER_COMMAND.test(stmt.text);
   if (format === 'shell' || format === 'batch' || format === 'makefile' || format === 'powershell') {
-    if (!SHELL_ASSIGN.test(stmt.text)) return true;
-    // VAR=value cmd args: only a value after the assignment's own word is a command argument.
-    const firstSpace = stmt.text.trimStart().search(/\s/);
-    const firstWordEnd = stmt.start + (stmt.text.length - stmt.text.trimStart().length) + (firstSpace < 0 ? stmt.text.length : firstSpace);
-    return at > firstWordEnd && /^\s*\S+\s+\S/.test(stmt.text.replace(/"[^"]*"|'[^']*'/g, 'x')) && !/^\s*(export|local|readonly|declare|set)\s/.test(stmt.text);
+    // An assignment (also `VAR=value cmd`, an environment prefix) stores the key; anything else passes it as an argument.
+    return !SHELL_ASSIGN.test(stmt.text);
   }
   if (tok) {
     const content = text.slice(tok.contentStart, tok.contentEnd);

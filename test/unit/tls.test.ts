@@ -1,0 +1,36 @@
+import { expectFindings } from './helpers';
+
+describe('tls-verify-disabled', () => {
+  it('Python: requests verify=False to MISP, keys.py, ssl kwarg, variables passed to PyMISP', () => {
+    expectFindings(`import requests\nr = requests.post(misp_url + "/events/restSearch", json=q, verify=False)\n`, 'misp_pull.py', [{ rule: 'tls-verify-disabled', line: 2, text: 'False' }]);
+    expectFindings(`misp_url = 'https://misp.example.org'\nmisp_verifycert = False\n`, 'keys.py', [{ rule: 'tls-verify-disabled', line: 2, text: 'False' }]);
+    expectFindings(`from pymisp import PyMISP\nverify = False\nm = PyMISP(url, key, verify)\n`, 'v.py', [{ rule: 'tls-verify-disabled', line: 2, text: 'False' }]);
+    expectFindings(`import ssl\n# MISP client\nctx = ssl._create_unverified_context()\n`, 'u.py', [{ rule: 'tls-verify-disabled', line: 3, text: 'ssl._create_unverified_context' }]);
+  });
+  it('JavaScript, Go, C#, PHP, Ruby, Java, PowerShell', () => {
+    expectFindings(`// misp\nconst agent = new https.Agent({ rejectUnauthorized: false });\nprocess.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';\n`, 'm.ts', [
+      { rule: 'tls-verify-disabled', line: 2, text: 'false' }, { rule: 'tls-verify-disabled', line: 3, text: '0' }]);
+    expectFindings(`package misp\nvar c = &tls.Config{InsecureSkipVerify: true}\n`, 'misp.go', [{ rule: 'tls-verify-disabled', line: 2, text: 'true' }]);
+    expectFindings(`// MISP\nhandler.ServerCertificateCustomValidationCallback = (m, c, ch, e) => true;\n`, 'Misp.cs', [{ rule: 'tls-verify-disabled', line: 2, text: 'ServerCertificateCustomValidationCallback = (m, c, ch, e) => true' }]);
+    expectFindings(`<?php // misp\ncurl_setopt($ch, CURLOPT_SSL_VERIFYPEER, 0);\n$c = new Client(['verify' => false]);\n`, 'misp.php', [
+      { rule: 'tls-verify-disabled', line: 2, text: '0' }, { rule: 'tls-verify-disabled', line: 3, text: 'false' }]);
+    expectFindings(`# misp\nhttp.verify_mode = OpenSSL::SSL::VERIFY_NONE\n`, 'misp.rb', [{ rule: 'tls-verify-disabled', line: 2, text: 'OpenSSL::SSL::VERIFY_NONE' }]);
+    expectFindings(`// MISP\nHttpClients.custom().setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE);\n`, 'Misp.java', [{ rule: 'tls-verify-disabled', line: 2, text: 'NoopHostnameVerifier' }]);
+    expectFindings(`Invoke-RestMethod -Uri "https://misp.example.org/events/index" -SkipCertificateCheck\n`, 'p.ps1', [{ rule: 'tls-verify-disabled', line: 1, text: '-SkipCertificateCheck' }]);
+  });
+  it('shell: curl -k, combined short flags, --insecure, wget --no-check-certificate', () => {
+    expectFindings(`curl -sk -H "Authorization: $KEY" https://misp.example.org/events/index\ncurl --insecure https://misp.example.org/servers/getVersion\nwget --no-check-certificate https://misp.example.org/feeds/x\n`, 'x.sh', [
+      { rule: 'tls-verify-disabled', line: 1, text: '-sk' }, { rule: 'tls-verify-disabled', line: 2, text: '--insecure' }, { rule: 'tls-verify-disabled', line: 3, text: '--no-check-certificate' }]);
+  });
+  it('config files: env, ini, YAML, Kubernetes env entries, HOCON, Filebeat, Ansible', () => {
+    expectFindings(`MISP_URL=https://misp.example.org\nMISP_SSL_VERIFY=false\n`, '.env', [{ rule: 'tls-verify-disabled', line: 2, text: 'false' }], 'dotenv');
+    expectFindings(`[misp]\nurl = https://misp.example.org\nsslcheck = 0\n`, 'misp.conf', [{ rule: 'tls-verify-disabled', line: 3, text: '0' }]);
+    expectFindings(`env:\n  - name: MISP_SSL_VERIFY\n    value: "false"\n`, 'deploy.yaml', [{ rule: 'tls-verify-disabled', line: 3, text: 'false' }]);
+    expectFindings(`play.ws.ssl.loose.acceptAnyCertificate = true\nmisp.url = "https://misp.example.org"\n`, 'application.conf', [{ rule: 'tls-verify-disabled', line: 1, text: 'true' }], 'plaintext');
+    expectFindings(`- module: threatintel\n  misp:\n    var.url: https://misp.example.org/events/restSearch\n    var.ssl.verification_mode: none\n`, 'filebeat.yml', [{ rule: 'tls-verify-disabled', line: 4, text: 'none' }]);
+    expectFindings(`- name: pull from MISP\n  uri:\n    url: "{{ misp_url }}/events/index"\n    validate_certs: false\n`, 'roles/misp/tasks/main.yml', [{ rule: 'tls-verify-disabled', line: 4, text: 'false' }]);
+  });
+  it('disabled TLS in a comment is not reported', () => {
+    expectFindings(`import pymisp\n# r = requests.get(misp_url, verify=False)\n`, 'c.py', []);
+  });
+});
