@@ -17,6 +17,16 @@ import { StatusNotification } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
 import { describe, Validator } from './validation';
 
+const TRANSPORT = /^--(stdio|node-ipc|socket|pipe)(=|$)/;
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write('Usage: misp-guard-language-server [--stdio | --node-ipc | --socket=PORT | --pipe=NAME]\n'
+    + 'Language Server Protocol server reporting leaked MISP API keys and disabled TLS verification.\n'
+    + 'Without a transport flag it talks LSP over stdin/stdout.\n');
+  process.exit(0);
+}
+// Generic clients often start a server without flags: default to stdio rather than failing.
+if (!process.argv.slice(2).some((a) => TRANSPORT.test(a))) process.argv.push('--stdio');
+
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const log = {
@@ -76,11 +86,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  if (dynamicConfigurationChange) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  if (dynamicConfigurationChange) {
+    connection.client.register(DidChangeConfigurationNotification.type, undefined)
+      .catch((error: unknown) => log.warn(describe('could not register for configuration changes', '', error)));
+  }
   if (workspaceFolderEvents) {
-    connection.workspace.onDidChangeWorkspaceFolders(async () => {
-      folders = folderPaths(await connection.workspace.getWorkspaceFolders());
-      validator.validateAll();
+    connection.workspace.onDidChangeWorkspaceFolders(() => {
+      connection.workspace.getWorkspaceFolders().then((list) => {
+        folders = folderPaths(list);
+        validator.validateAll();
+      }, (error: unknown) => log.warn(describe('could not read workspace folders', '', error)));
     });
   }
 });

@@ -75,8 +75,12 @@ function safeDecode(s: string): string {
 /** Schedules and runs the analysis of open documents. */
 export class Validator {
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Bumped by every schedule and close; a run whose number is no longer current is dropped. */
+  /**
+   * Every schedule and close takes a new number from one counter (so numbers never repeat, even
+   * when a document is closed and reopened); a run whose number is no longer current is dropped.
+   */
   private readonly generations = new Map<string, number>();
+  private lastGeneration = 0;
   /** Notices last logged per document, so that typing does not repeat them. */
   private readonly lastNotices = new Map<string, string>();
 
@@ -115,7 +119,7 @@ export class Validator {
     const timer = this.timers.get(uri);
     if (timer) clearTimeout(timer);
     this.timers.delete(uri);
-    const generation = (this.generations.get(uri) ?? 0) + 1;
+    const generation = ++this.lastGeneration;
     this.generations.set(uri, generation);
     return generation;
   }
