@@ -55,7 +55,12 @@ export interface HarnessOptions {
   /** Workspace folder (a directory path); default: the repository root. */
   folder?: string;
   initializationOptions?: unknown;
+  /** Server arguments; default `--stdio`. */
+  args?: string[];
 }
+
+/** Custom notifications the harness records. */
+export const CUSTOM_NOTIFICATIONS = ['mispGuard/status'];
 
 interface Waiter {
   uri: string;
@@ -80,6 +85,8 @@ export class LspHarness {
   readonly published: PublishDiagnosticsParams[] = [];
   /** Every window/logMessage received. */
   readonly logs: LogMessageParams[] = [];
+  /** Every custom notification ({@link CUSTOM_NOTIFICATIONS}) from the server. */
+  readonly notifications: { method: string; params: unknown }[] = [];
   /** Every workspace/configuration item the server asked for. */
   readonly configurationItems: { scopeUri?: string; section?: string }[] = [];
   /** Key-shaped tokens of every text sent to the server. */
@@ -89,6 +96,7 @@ export class LspHarness {
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   readonly exited: Promise<void>;
   private readonly waiters: Waiter[] = [];
+  private readonly notificationWaiters: { method: string; resolve: (params: unknown) => void }[] = [];
 
   private constructor(private readonly proc: ChildProcess, readonly connection: ProtocolConnection, private readonly options: HarnessOptions) {
     this.exited = new Promise((done) => proc.on('exit', (code, signal) => {
@@ -102,6 +110,15 @@ export class LspHarness {
     proc.stderr?.on('data', (d: Buffer) => { this.stderr += d.toString(); });
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => this.onPublish(p));
     connection.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p); });
+    for (const method of CUSTOM_NOTIFICATIONS) {
+      connection.onNotification(method, (params: unknown) => {
+        this.notifications.push({ method, params });
+        for (const w of this.notificationWaiters.filter((n) => n.method === method)) {
+          this.notificationWaiters.splice(this.notificationWaiters.indexOf(w), 1);
+          w.resolve(params);
+        }
+      });
+    }
     connection.onRequest(ConfigurationRequest.type, (params: ConfigurationParams) => params.items.map((item) => {
       this.configurationItems.push(item);
       return this.options.configuration ? this.options.configuration(item) ?? null : null;
@@ -113,7 +130,7 @@ export class LspHarness {
 
   /** Spawns dist/server.js --stdio and completes the initialize handshake. */
   static async start(options: HarnessOptions = {}): Promise<LspHarness> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SERVER, ...(options.args ?? ['--stdio'])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const harness = new LspHarness(proc, connection, options);
     connection.listen();
@@ -155,6 +172,14 @@ export class LspHarness {
       }, timeoutMs);
       const waiter: Waiter = { uri, accept, resolve: resolvePromise, reject, timer };
       this.waiters.push(waiter);
+    });
+  }
+
+  /** The next notification `method` from the server (register before triggering it). */
+  nextNotification(method: string, timeoutMs = 10000): Promise<unknown> {
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${method} within ${timeoutMs} ms`)), timeoutMs);
+      this.notificationWaiters.push({ method, resolve: (p) => { clearTimeout(timer); resolvePromise(p); } });
     });
   }
 
@@ -211,16 +236,16 @@ export class LspHarness {
     return out;
   }
 
-  /** Shuts the server down politely; kills it if it does not exit. */
+  /** Shuts the server down politely; kills it when it does not exit within 3 s (a stuck server too). */
   async stop(): Promise<void> {
     if (!this.exit) {
-      try {
-        await this.connection.sendRequest(ShutdownRequest.type);
-        await this.connection.sendNotification(ExitNotification.type);
-      } catch {
-        // already gone
-      }
       const timer = setTimeout(() => this.proc.kill('SIGKILL'), 3000);
+      try {
+        await Promise.race([this.connection.sendRequest(ShutdownRequest.type), this.exited]);
+        if (!this.exit) await this.connection.sendNotification(ExitNotification.type);
+      } catch {
+        // the connection is already gone; the timer or the exit takes care of the process
+      }
       await this.exited;
       clearTimeout(timer);
     }

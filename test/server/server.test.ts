@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { DiagnosticSeverity, TextDocumentSyncKind } from 'vscode-languageserver-protocol/node';
 import type { Diagnostic, PublishDiagnosticsParams, TextDocumentSyncOptions } from 'vscode-languageserver-protocol/node';
 import { ruleHelpUri } from '../../server/src/core';
+import type { StatusParams } from '../../server/src/protocol';
 import { KEY, KEYS_PY, positionOf, textAt } from './testData';
-import { fileUri, LspHarness, messageText } from './lspHarness';
+import { fileUri, LspHarness, messageText, SERVER } from './lspHarness';
 
 const byCode = (p: PublishDiagnosticsParams, code: string): Diagnostic[] => p.diagnostics.filter((d) => d.code === code);
 
@@ -131,5 +133,42 @@ describe('language server over stdio: document lifecycle', function () {
     const [tls] = byCode(p, 'tls-verify-disabled');
     assert.equal(tls?.range.start.line, 3);
     await lsp.close(uri);
+  });
+});
+
+describe('language server: status notifications and start-up', () => {
+  it('sends mispGuard/status after each analysis only to clients that ask for it', async () => {
+    const lsp = await LspHarness.start({ initializationOptions: { statusNotifications: true } });
+    try {
+      const uri = fileUri('tmp-lsp', 'status', 'keys.py');
+      const status = lsp.nextNotification('mispGuard/status');
+      await lsp.open(uri, 'python', KEYS_PY);
+      assert.deepEqual({ ...(await status) as StatusParams, durationMs: 0 }, {
+        uri, version: 1, state: 'analysed', format: 'python', flavor: 'pymisp-keys', findings: 2, durationMs: 0,
+      });
+    } finally {
+      await lsp.stop();
+    }
+    const generic = await LspHarness.start();
+    try {
+      await generic.open(fileUri('tmp-lsp', 'status', 'keys.py'), 'python', KEYS_PY);
+      await generic.close(fileUri('tmp-lsp', 'status', 'keys.py'));
+      assert.deepEqual(generic.notifications.map((n) => n.method), []);
+    } finally {
+      await generic.stop();
+    }
+  });
+
+  it('talks stdio when started without a transport flag, and exits cleanly on shutdown', async () => {
+    const lsp = await LspHarness.start({ args: [] });
+    const p = await lsp.open(fileUri('tmp-lsp', 'noflag', 'keys.py'), 'python', KEYS_PY);
+    assert.equal(byCode(p, 'hardcoded-key').length, 1);
+    await lsp.stop();
+    assert.deepEqual(lsp.exit, { code: 0, signal: null });
+  });
+
+  it('prints usage for --help', () => {
+    const out = execFileSync(process.execPath, [SERVER, '--help'], { encoding: 'utf8' });
+    assert.match(out, /^Usage: misp-guard-language-server/);
   });
 });
