@@ -1,0 +1,103 @@
+/**
+ * Helpers for the e2e tests that run inside the extension host. Everything waits on editor events
+ * (onDidChangeDiagnostics, promises from the API) with a deadline; nothing sleeps.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** The repository root (out/test/e2e/suite → ../../../..). */
+export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string };
+/** `publisher.name` of the extension under test. */
+export const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
+
+/** A run of 40 key characters: a MISP auth key that was not masked. */
+export const KEY_LIKE = /[A-Za-z0-9]{40}/;
+
+/** URI of a file in the test workspace (a fresh copy of test/fixtures/corpus). */
+export function wsUri(relative: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the e2e suite needs a workspace folder (a copy of test/fixtures/corpus)');
+  return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
+}
+
+/** Opens a workspace file in an editor (which also sends didOpen to the language server). */
+export async function openFile(relative: string): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(wsUri(relative));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+/** The rule id of a diagnostic (`code` may carry a link to the rule's documentation). */
+export function ruleOf(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  if (c === undefined) return undefined;
+  return typeof c === 'object' ? String(c.value) : String(c);
+}
+
+/** One line per diagnostic, for assertion messages (messages are masked, so safe to print). */
+export function describe(diags: readonly vscode.Diagnostic[]): string {
+  if (diags.length === 0) return '  (none)';
+  return diags.map((d) => `  ${ruleOf(d)} line ${d.range.start.line + 1}: ${d.message}`).join('\n');
+}
+
+/**
+ * Resolves with the diagnostics of `uri` as soon as `accept` holds for them: checked now and on every
+ * onDidChangeDiagnostics for that uri. Rejects after `timeoutMs` with what was there instead.
+ */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diags: vscode.Diagnostic[]) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<vscode.Diagnostic[]> {
+  const key = uri.toString();
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const diags = vscode.languages.getDiagnostics(uri);
+      if (!accept(diags)) return false;
+      cleanup();
+      resolve(diags);
+      return true;
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === key)) check();
+    });
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} in ${uri.path}; diagnostics there:\n`
+        + describe(vscode.languages.getDiagnostics(uri))));
+    }, timeoutMs);
+    const cleanup = (): void => { sub.dispose(); clearTimeout(timer); };
+    check();
+  });
+}
+
+/** True when `diags` has a `rule` diagnostic starting on 1-based `line`. */
+export function has(diags: readonly vscode.Diagnostic[], rule: string, line: number): boolean {
+  return diags.some((d) => ruleOf(d) === rule && d.range.start.line + 1 === line);
+}
+
+/**
+ * Asks the driver (code-server runner) for a screenshot once `waitFor` (a CSS selector) is visible.
+ * Returns the file written, or undefined under a runner without screenshots (test-electron).
+ */
+export function screenshot(name: string, waitFor?: string): Promise<string | undefined> {
+  const hook = process.env.MISP_GUARD_E2E_HOOK;
+  if (!hook) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${hook}/screenshot`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => {
+        const answer = JSON.parse(body) as { path?: string; error?: string };
+        if (res.statusCode === 200) resolve(answer.path);
+        else reject(new Error(`screenshot ${name} failed: ${answer.error}`));
+      });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ name, waitFor }));
+  });
+}
