@@ -47,9 +47,9 @@ function partOfLongerToken(text: string, start: number, end: number): boolean {
   if (before === '/' || after === '/') {
     if (insideUrl(text, start)) return false;
     let a = start;
-    while (a > 0 && B64.test(text[a - 1])) a--;
+    while (a > 0 && start - a < 64 && B64.test(text[a - 1])) a--;
     let b = end;
-    while (b < text.length && B64.test(text[b])) b++;
+    while (b < text.length && b - end < 64 && B64.test(text[b])) b++;
     if (b - a >= 60) return true;
   }
   if (after === '=' && after2 === '=') return true;

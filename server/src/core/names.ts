@@ -58,8 +58,8 @@ export function lastSegment(name: string): string {
 }
 
 const USES: RegExp[] = [
-  /(?:Expanded)?PyMISP\s*\(\s*(?:url\s*=\s*)?[^,()]+(?:\([^()]*\))?\s*,\s*(?:key\s*=\s*)?([A-Za-z_][\w.]*)/g,
-  /PyMISP\s*\([^)]*?\bkey\s*=\s*([A-Za-z_][\w.]*)/g,
+  /(?:Expanded)?PyMISP\s*\(\s*(?:url\s*=\s*)?[^,()]{1,200}(?:\([^()]{0,200}\))?\s*,\s*(?:key\s*=\s*)?([A-Za-z_][\w.]*)/g,
+  /PyMISP\s*\([^)]{0,400}?\bkey\s*=\s*([A-Za-z_][\w.]*)/g,
   /["']?(?:Authorization|X-MISP-Auth|X-MISP-Key|authkey)["']?\s*(?::|=>|=|,)\s*(?:f?["'`]\s*)?(?:\$\{|\{|#\{)?\s*\$?([A-Za-z_][\w.]*(?:->\w+)?)/gi,
   /Authorization:\s*["']\s*(?:\.|\+)\s*\$?([A-Za-z_][\w.>-]*)/gi,
   /Authorization:\s*\$\{?([A-Za-z_]\w*)/gi,

@@ -25,6 +25,22 @@ const FORMAT_NAMES: Partial<Record<FormatId, string>> = { yaml: 'YAML', json: 'J
 
 /** Analyses one document and reports findings and notices. Pure: no I/O. Linear in the text length. */
 export function analyzeText(text: string, input: ScanInput = {}, options: ScanOptions = {}): ScanReport {
+  try {
+    return analyzeUnsafe(text, input, options);
+  } catch (e) {
+    // A bug or a pathological input must not cost the user the findings: fall back to a line scan.
+    const format = detectFormat(text, input.path ?? '', input.languageId ?? '');
+    const report: ScanReport = { format, flavor: 'generic', findings: [], notices: [] };
+    report.notices.push({ level: 'warning', message: `Analysis failed (${redact(String((e as Error)?.message ?? e)).slice(0, 200)}); analysed line by line.` });
+    try {
+      const doc: Doc = { text, format: 'plaintext', flavor: 'generic', path: input.path ?? '', fileMisp: mentionsMisp(text), usedAsKey: new Set(), extraNames: compilePatterns(options.extraKeyNames), scalars: lineView(text, 'fallback').scalars };
+      report.findings = toFindings(text, analyse(doc).map((hit) => ({ hit })), options, format);
+    } catch { /* the notice above already tells the user */ }
+    return report;
+  }
+}
+
+function analyzeUnsafe(text: string, input: ScanInput, options: ScanOptions): ScanReport {
   const path = input.path ?? '';
   const format = detectFormat(text, path, input.languageId ?? '');
   const flavor = detectFlavor(format, text, path);
@@ -40,7 +56,8 @@ export function analyzeText(text: string, input: ScanInput = {}, options: ScanOp
   const base: Omit<Doc, 'text'> = { format, flavor, path, fileMisp, usedAsKey: namesUsedAsKey(text), extraNames: compilePatterns(options.extraKeyNames) };
   const raw: Array<{ hit: RawHit; map?: (o: number) => number }> = [];
   if (format === 'ipynb') {
-    const nb = notebookView(text);
+    let nb: ReturnType<typeof notebookView>;
+    try { nb = notebookView(text); } catch (e) { nb = { parts: [], language: 'python', error: { message: `parser failed: ${String((e as Error)?.message ?? e)}` } }; }
     if (nb.error) {
       notices.push({ level: 'warning', message: `Malformed notebook JSON (${nb.error.message}); analysed line by line.`, offset: nb.error.offset });
       for (const hit of analyse({ ...base, format: 'json', text, scalars: lineView(text, 'fallback').scalars })) raw.push({ hit });
@@ -71,20 +88,30 @@ export function scanText(text: string, input: ScanInput = {}, options: ScanOptio
   return analyzeText(text, input, options).findings;
 }
 
-function structured(text: string, format: FormatId, notices: Notice[]): StructuredView | undefined {
-  let view: StructuredView | undefined;
+function parseStructured(text: string, format: FormatId): StructuredView | undefined {
   switch (format) {
-    case 'yaml': view = yamlView(text); break;
-    case 'json': view = jsonView(text); break;
-    case 'toml': view = lineView(text, 'ini'); view.error = tomlError(text); break;
-    case 'ini': view = lineView(text, 'ini'); break;
-    case 'properties': view = lineView(text, 'properties'); break;
-    case 'dotenv': view = lineView(text, 'dotenv'); break;
-    case 'hocon': case 'hcl': case 'logstash': view = bracesView(text); break;
-    case 'xml': view = xmlView(text); break;
-    case 'dockerfile': return undefined;
-    default: return lineView(text, 'fallback');
+    case 'yaml': return yamlView(text);
+    case 'json': return jsonView(text);
+    case 'toml': return { ...lineView(text, 'ini'), error: tomlError(text) };
+    case 'ini': return lineView(text, 'ini');
+    case 'properties': return lineView(text, 'properties');
+    case 'dotenv': return lineView(text, 'dotenv');
+    case 'hocon': case 'hcl': case 'logstash': return bracesView(text);
+    case 'xml': return xmlView(text);
+    default: return undefined;
   }
+}
+
+function structured(text: string, format: FormatId, notices: Notice[]): StructuredView | undefined {
+  if (format === 'dockerfile') return undefined;
+  let view: StructuredView | undefined;
+  try {
+    view = parseStructured(text, format);
+  } catch (e) {
+    // Parsers can throw on pathological input (deep nesting overflows the stack); keep going line by line.
+    view = { scalars: [], error: { message: `parser failed: ${String((e as Error)?.message ?? e)}` } };
+  }
+  if (!view) return lineView(text, 'fallback');
   if (view.error) {
     const where = view.error.offset !== undefined ? ` at line ${lineOf(lineStarts(text), view.error.offset) + 1}` : '';
     notices.push({ level: 'warning', message: `Malformed ${FORMAT_NAMES[format] ?? format}${where} (${redact(view.error.message)}); analysed line by line.`, offset: view.error.offset });
@@ -95,9 +122,16 @@ function structured(text: string, format: FormatId, notices: Notice[]): Structur
   return view;
 }
 
+/** Both lists sorted by start: keeps all of `a`, and those of `b` that overlap none of `a`. Linear. */
 function mergeScalars(a: StructuredView['scalars'], b: StructuredView['scalars']): StructuredView['scalars'] {
   const out = [...a];
-  for (const s of b) if (!a.some((x) => x.start < s.end && s.start < x.end)) out.push(s);
+  let i = 0;
+  for (const s of b) {
+    while (i < a.length && a[i].end <= s.start) i++;
+    let overlaps = false;
+    for (let j = i; j < a.length && a[j].start < s.end; j++) if (a[j].end > s.start) { overlaps = true; break; }
+    if (!overlaps) out.push(s);
+  }
   return out.sort((x, y) => x.start - y.start);
 }
 

@@ -19,7 +19,25 @@ export interface TlsHit {
   fix: TlsFixData;
 }
 
-const SETTING = /(["'`]?)([A-Za-z_$@][\w$@.\-]*(?:\[["'][\w.-]+["']\])?)\1\s*\]?\s*(=>|:=|=|:|,)[ \t]*(["']?)(false|False|FALSE|true|True|TRUE|0|1|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:VERIFY_NONE|CERT_NONE))\4(?![\w.$-])/g;
+const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(["']?)(false|False|FALSE|true|True|TRUE|0|1|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
+const NAME_BEFORE_OP = /(["'`]?)([A-Za-z_$@][\w$@.\-]*(?:\[["'][\w.-]+["']\])?)\1\s*\]?\s*$/;
+
+/** A `name op value` setting whose value is a boolean-like literal. Found value-first, so linear in the text. */
+interface Setting { index: number; name: string; op: string; quote: string; value: string; valueStart: number }
+
+function* settingMatches(text: string): Generator<Setting> {
+  SETTING_VALUE.lastIndex = 0;
+  for (let m = SETTING_VALUE.exec(text); m; m = SETTING_VALUE.exec(text)) {
+    const [, op, quote, value] = m;
+    const opAt = m.index;
+    if (op === '=' && (text[opAt - 1] === '!' || text[opAt - 1] === '=' || text[opAt - 1] === '<' || text[opAt - 1] === '>' || text[opAt + 1] === '=')) continue;
+    if (op === ':' && (text[opAt + 1] === ':' || text[opAt - 1] === ':')) continue;
+    const left = text.slice(Math.max(0, opAt - 160), opAt);
+    const n = NAME_BEFORE_OP.exec(left);
+    if (!n) continue;
+    yield { index: opAt - left.length + n.index, name: n[2], op, quote, value, valueStart: opAt + m[0].length - value.length - quote.length };
+  }
+}
 
 const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|loose|sslnoverify|allowinvalidcert|allowunverified|dangerous/;
 const MODE = /verificationmode|verifymode|sslverifymode|certreqs|sslcertreqs/;
@@ -96,21 +114,18 @@ function enabling(value: string, negative: boolean, mode: boolean): string {
 
 function settings(doc: Doc, add: (h: TlsHit) => void): void {
   const { text } = doc;
-  SETTING.lastIndex = 0;
-  for (let m = SETTING.exec(text); m; m = SETTING.exec(text)) {
-    const [, , name, op, , value] = m;
-    if (op === '=' && (text[m.index + m[0].indexOf(op) - 1] === '!' || text[m.index + m[0].indexOf(op) + 1] === '=')) continue;
-    if (op === ':' && text[m.index + m[0].indexOf(op) + 1] === ':') continue;
+  for (const st of settingMatches(text)) {
+    const { name, op, value } = st;
     const last = name.split(/[.[\]'"]/).filter(Boolean).pop() ?? name;
     const full = name;
     if (!disablesVerification(full, value) && !disablesVerification(last, value)) continue;
-    if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, m.index) && !mentionsMisp(lineAt(text, m.index))) continue;
-    const vStart = m.index + m[0].length - value.length - m[4].length;
+    if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(lineAt(text, st.index))) continue;
+    const vStart = st.valueStart;
     const sc = doc.scalars ? findCovering(doc.scalars, vStart) : undefined;
-    if (!mispContext(doc, m.index, full, sc?.path ?? [])) continue;
+    if (!mispContext(doc, st.index, full, sc?.path ?? [])) continue;
     const joined = words(full).join('');
     const negative = NEGATIVE.test(joined) && !MODE.test(joined);
-    add({ start: vStart, end: vStart + value.length, name: full, what: `${full}${op === ':' || op === ',' ? op : ` ${op}`} ${m[4]}${value}${m[4]}`, fix: fixFor(doc, vStart, vStart + value.length, enabling(value, negative, MODE.test(joined)), full) });
+    add({ start: vStart, end: vStart + value.length, name: full, what: `${full}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, enabling(value, negative, MODE.test(joined)), full) });
   }
   // YAML/JSON entries whose name sits in a sibling `name:` field (Kubernetes env lists).
   for (const sc of doc.scalars ?? []) {
