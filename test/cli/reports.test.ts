@@ -34,9 +34,9 @@ describe('cli: reports', () => {
       const r = runCli(['scan', '.'], { cwd: tree });
       assert.equal(r.status, 1);
       assertNoKey(r.stdout + r.stderr);
-      assert.match(r.stdout, new RegExp(`^scripts/fetch\\.py:4:13  error    hardcoded-key  .*${mask(KEYS[0])}`, 'm'));
-      assert.match(r.stdout, /^scripts\/fetch\.py:5:\d+  warning  tls-verify-disabled  /m);
-      assert.match(r.stdout, new RegExp(`^\\.env:2:10  error    plaintext-config-key  .*${mask(KEYS[2])}`, 'm'));
+      assert.match(r.stdout, new RegExp(`^scripts/fetch\\.py:4:13 +error {4}hardcoded-key +.*${mask(KEYS[0])}`, 'm'));
+      assert.match(r.stdout, /^scripts\/fetch\.py:5:\d+ +warning {2}tls-verify-disabled {2}/m);
+      assert.match(r.stdout, new RegExp(`^\\.env:2:10 +error {4}plaintext-config-key +.*${mask(KEYS[2])}`, 'm'));
       assert.match(r.stdout, /^\d+ findings \(\d+ errors, 1 warning\) in 4 files; 4 files scanned\.$/m);
       assert.match(r.stdout, /^ {2}hardcoded-key +2$/m);
       assert.match(r.stdout, /^Skipped 1: 1 binary file\.$/m);
@@ -47,14 +47,14 @@ describe('cli: reports', () => {
       const r = runCli(['scan', 'scripts/emoji.py'], { cwd: tree });
       const text = fs.readFileSync(path.join(tree, 'scripts/emoji.py'), 'utf8');
       const col = text.indexOf(KEYS[1]) + 1;
-      assert.match(r.stdout, new RegExp(`^scripts/emoji\\.py:1:${col}  error    hardcoded-key`, 'm'));
+      assert.match(r.stdout, new RegExp(`^scripts/emoji\\.py:1:${col} +error {4}hardcoded-key`, 'm'));
     });
 
     it('shows core notices on stderr', () => {
       const r = runCli(['scan', 'deploy'], { cwd: tree });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /^deploy\/docker-compose\.yml(:\d+:\d+)?  warning  .*YAML/m);
-      assert.match(r.stdout, /^deploy\/docker-compose\.yml:4:\d+  error    plaintext-config-key/m);
+      assert.match(r.stdout, /^deploy\/docker-compose\.yml:4:\d+ +error {4}plaintext-config-key/m);
     });
 
     it('colours only when forced or on a terminal', () => {

@@ -22,7 +22,7 @@ describe('cli: the bundled samples project', () => {
     const r = runCli(['scan', 'samples'], { cwd: PROJECT_ROOT });
     assert.equal(r.status, 1, r.stderr);
     const byFile = new Map<string, Set<string>>();
-    for (const m of r.stdout.matchAll(/^(\S+):\d+:\d+ {2}\w+ +([a-z-]+) {2}/gm)) {
+    for (const m of r.stdout.matchAll(/^(\S+):\d+:\d+ {2,}\w+ +([a-z-]+) {2}/gm)) {
       byFile.set(m[1], (byFile.get(m[1]) ?? new Set()).add(m[2]));
     }
     for (const [file, rules] of Object.entries(PLANTED)) {

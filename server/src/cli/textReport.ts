@@ -14,6 +14,9 @@ const MAX_LISTED_SKIPS = 20;
 /** Reasons worth naming file by file; `.git` and `node_modules` are expected and only counted. */
 const LISTED_REASONS: ReadonlySet<SkipReason> = new Set(['binary', 'too-large', 'unreadable', 'not-regular', 'already-visited']);
 
+/** Location column width beyond which lines are no longer padded to line up. */
+const MAX_LOCATION_WIDTH = 60;
+
 type Paint = (code: string, s: string) => string;
 
 const plain: Paint = (_code, s) => s;
@@ -25,11 +28,15 @@ const SEVERITY_COLOUR: Record<string, string> = { error: '31', warning: '33', in
 export function formatText(result: ScanResult, colour: boolean): string {
   const paint = colour ? ansi : plain;
   const lines: string[] = [];
-  for (const f of result.findings) {
-    const where = paint('1', `${displayPath(result, f.file)}:${f.line}:${f.column}`);
+  const locations = result.findings.map((f) => `${displayPath(result, f.file)}:${f.line}:${f.column}`);
+  // Columns line up unless a path is very long; then that one line just runs wider.
+  const locWidth = Math.min(MAX_LOCATION_WIDTH, Math.max(0, ...locations.map((l) => l.length)));
+  const ruleWidth = Math.max(0, ...result.findings.map((f) => f.ruleId.length));
+  result.findings.forEach((f, i) => {
+    const where = paint('1', locations[i].padEnd(locWidth));
     const sev = paint(SEVERITY_COLOUR[f.severity] ?? '0', f.severity.padEnd(7));
-    lines.push(`${where}  ${sev}  ${paint('2', f.ruleId)}  ${redact(f.message)}`);
-  }
+    lines.push(`${where}  ${sev}  ${paint('2', f.ruleId.padEnd(ruleWidth))}  ${redact(f.message)}`);
+  });
   if (lines.length > 0) lines.push('');
   lines.push(...summary(result, paint));
   return `${lines.join('\n')}\n`;
