@@ -23,7 +23,7 @@ export interface ReportedFinding {
   column: number;
   endLine: number;
   endColumn: number;
-  /** The finding's first line with every key-like run masked (fingerprint context). */
+  /** Masked text around the finding on its first line (fingerprint context; never printed). */
   context: string;
 }
 
@@ -78,7 +78,7 @@ export function runScan(req: ScanRequest): ScanResult {
           file: entry.path, ruleId: f.ruleId, severity: f.severity,
           message: redact(f.message), preview: f.preview === undefined ? undefined : redact(f.preview),
           line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
-          context: redact(index.lineText(start.line).trim()),
+          context: fingerprintContext(entry.text, index, f.start, f.end, start.line),
         });
       }
       for (const n of report.notices) {
@@ -90,6 +90,27 @@ export function runScan(req: ScanRequest): ScanResult {
     }
   }
   return result;
+}
+
+/** How far the fingerprint context reaches either side of a finding, within its line. */
+const CONTEXT_REACH = 80;
+
+/**
+ * The finding's surroundings on its first line, masked: bounded so a minified 1 MB line does not
+ * become a 1 MB context per finding, and widened to whole alphanumeric runs so no key is cut short
+ * of the masking.
+ */
+function fingerprintContext(text: string, index: LineIndex, start: number, end: number, line: number): string {
+  const [lineStart, lineEnd] = index.lineRange(line);
+  let from = Math.max(lineStart, start - CONTEXT_REACH);
+  let to = Math.min(lineEnd, Math.max(end, start) + CONTEXT_REACH);
+  while (from > lineStart && isAlnum(text.charCodeAt(from - 1))) from--;
+  while (to < lineEnd && isAlnum(text.charCodeAt(to))) to++;
+  return redact(text.slice(from, to).trim());
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /**

@@ -45,12 +45,18 @@ export class LineIndex {
     return { line: lo + 1, column: off - this.starts[lo] + 1 };
   }
 
-  /** Text of a 1-based line, without its line break. */
-  lineText(line: number): string {
+  /** Start and end offsets of a 1-based line, its line break excluded. */
+  lineRange(line: number): [number, number] {
     const i = Math.max(0, Math.min(line - 1, this.starts.length - 1));
     const start = this.starts[i];
     let end = i + 1 < this.starts.length ? this.starts[i + 1] : this.text.length;
     while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;
+    return [start, end];
+  }
+
+  /** Text of a 1-based line, without its line break. */
+  lineText(line: number): string {
+    const [start, end] = this.lineRange(line);
     return this.text.slice(start, end);
   }
 }
