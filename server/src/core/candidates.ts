@@ -10,25 +10,28 @@ export interface Candidate {
   value: string;
 }
 
-const RUN = /(?<![A-Za-z0-9])[A-Za-z0-9]{40,41}(?![A-Za-z0-9])/g;
 const ESCAPE_LETTERS = 'nrtfbv0';
 
 /** Every 40-character alphanumeric run in text[from, to) that is a whole token. Linear time. */
 export function findCandidates(text: string, from = 0, to = text.length): Candidate[] {
   const out: Candidate[] = [];
-  const src = from === 0 && to === text.length ? text : text.slice(from, to);
-  RUN.lastIndex = 0;
-  for (let m = RUN.exec(src); m; m = RUN.exec(src)) {
-    let start = from + m.index;
-    let value = m[0];
-    if (value.length === 41) {
+  // A tight character loop: several times faster than a regex with look-behind on large files.
+  let runStart = -1;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : 0;
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (alnum) { if (runStart < 0) runStart = i; continue; }
+    if (runStart < 0) continue;
+    const len = i - runStart;
+    let start = runStart;
+    runStart = -1;
+    if (len === 41) {
       // "\nKEY" inside an escaped string: the escape letter is not part of the token.
-      if (text[start - 1] !== '\\' || !ESCAPE_LETTERS.includes(value[0])) continue;
+      if (text[start - 1] !== '\\' || !ESCAPE_LETTERS.includes(text[start])) continue;
       start += 1;
-      value = value.slice(1);
-    }
+    } else if (len !== 40) continue;
     if (partOfLongerToken(text, start, start + 40)) continue;
-    out.push({ start, end: start + 40, value });
+    out.push({ start, end: start + 40, value: text.slice(start, start + 40) });
   }
   return out;
 }
@@ -71,7 +74,9 @@ const PLACEHOLDER_WORDS = /your|changeme|change_me|replace|example|placeholder|i
 
 /** True for values that are obviously not real keys: repeated characters, sequences, filler words. */
 export function isPlaceholder(value: string): boolean {
-  const distinct = new Set(value).size;
+  const seen = new Uint8Array(128);
+  let distinct = 0;
+  for (let i = 0; i < value.length; i++) { const c = value.charCodeAt(i) & 127; if (!seen[c]) { seen[c] = 1; distinct++; } }
   if (distinct <= 6) return true;
   if (PLACEHOLDER_WORDS.test(value)) return true;
   for (let period = 1; period <= 20; period++) {

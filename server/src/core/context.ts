@@ -17,6 +17,17 @@ export function hasMispEndpoint(text: string): boolean {
 
 /** Splits an identifier into lower-case words: `mispApiKey` → misp, api, key; `MISP_AUTH-KEY` → misp, auth, key. */
 export function words(name: string): string[] {
+  const hit = WORDS_CACHE.get(name);
+  if (hit) return hit;
+  if (WORDS_CACHE.size > 4096) WORDS_CACHE.clear();
+  const out = splitWords(name);
+  WORDS_CACHE.set(name, out);
+  return out;
+}
+
+const WORDS_CACHE = new Map<string, string[]>();
+
+function splitWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

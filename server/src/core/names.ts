@@ -65,14 +65,26 @@ const USES: RegExp[] = [
   /Authorization:\s*\$\{?([A-Za-z_]\w*)/gi,
 ];
 
+const USE_ANCHOR = /PyMISP|Authorization|X-MISP-Auth|X-MISP-Key|authkey/gi;
+
 /** Names that the document uses as a MISP key (PyMISP's key argument, Authorization headers). */
 export function namesUsedAsKey(text: string): Set<string> {
   const out = new Set<string>();
-  for (const re of USES) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const n = lastSegment(m[1]);
-      if (n && !/^(true|false|none|null|self|this|os|process|env|str|json|application)$/i.test(n)) out.add(n.toLowerCase());
+  // One pass finds the few places worth a closer look; the detailed patterns run only there.
+  USE_ANCHOR.lastIndex = 0;
+  let windowEnd = -1;
+  for (let a = USE_ANCHOR.exec(text); a; a = USE_ANCHOR.exec(text)) {
+    if (a.index < windowEnd) continue;
+    const from = Math.max(0, a.index - 20);
+    const windowText = text.slice(from, Math.min(text.length, a.index + 600));
+    windowEnd = a.index + 20;
+    for (const re of USES) {
+      re.lastIndex = 0;
+      for (let m = re.exec(windowText); m; m = re.exec(windowText)) {
+        if (from + m.index > a.index + 40) break;
+        const n = lastSegment(m[1]);
+        if (n && !/^(true|false|none|null|self|this|os|process|env|str|json|application)$/i.test(n)) out.add(n.toLowerCase());
+      }
     }
   }
   return out;

@@ -180,6 +180,7 @@ function severityOf(rule: RuleId, options: ScanOptions): Severity {
 }
 
 function toFindings(text: string, raw: Array<{ hit: RawHit; map?: (o: number) => number }>, options: ScanOptions, format: FormatId): Finding[] {
+  if (raw.length === 0) return [];
   const starts = lineStarts(text);
   const sup = options.honourSuppressions === false ? undefined : readSuppressions(text, starts);
   const out: Finding[] = [];

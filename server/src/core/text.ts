@@ -26,10 +26,17 @@ export function lineOf(starts: readonly number[], offset: number): number {
   return lo;
 }
 
-/** Offset of the start of the line holding `offset`. */
+/**
+ * Context never needs more than this many characters of a line on either side of an offset;
+ * bounding every look-around keeps the engine linear on minified files with megabyte-long lines.
+ */
+export const MAX_LINE_CONTEXT = 2000;
+
+/** Offset of the start of the line holding `offset` (at most {@link MAX_LINE_CONTEXT} back). */
 export function lineStartAt(text: string, offset: number): number {
   let i = offset;
-  while (i > 0) {
+  const stop = Math.max(0, offset - MAX_LINE_CONTEXT);
+  while (i > stop) {
     const c = text.charCodeAt(i - 1);
     if (c === 10 || c === 13) break;
     i--;
@@ -37,10 +44,11 @@ export function lineStartAt(text: string, offset: number): number {
   return i;
 }
 
-/** Offset of the end of the line holding `offset` (before its line break). */
+/** Offset of the end of the line holding `offset`, before its line break (at most {@link MAX_LINE_CONTEXT} ahead). */
 export function lineEndAt(text: string, offset: number): number {
   let i = offset;
-  while (i < text.length) {
+  const stop = Math.min(text.length, offset + MAX_LINE_CONTEXT);
+  while (i < stop) {
     const c = text.charCodeAt(i);
     if (c === 10 || c === 13) break;
     i++;

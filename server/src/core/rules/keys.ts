@@ -38,6 +38,7 @@ interface Site {
   encoding?: 'base64';
 }
 
+const HEX_KEY_HINT = /key|auth|token|secret|misp/i;
 const GENERIC_KEYS = new Set(['default', 'value', 'val', 'data', 'text', 'content', 'string']);
 const FIXTURE_COMMENT = /\b(fake|dummy|not a real|example key|test key|placeholder|mock)\b/i;
 
@@ -46,14 +47,19 @@ export function findKeys(doc: Doc): KeyHit[] {
   const hits: KeyHit[] = [];
   const seen = new Set<number>();
   const sites: Site[] = [];
-  for (const cand of findCandidates(doc.text)) sites.push(place(doc, cand));
+  for (const cand of findCandidates(doc.text)) {
+    if (isPlaceholder(cand.value)) continue;
+    // Hex digests are keys only when a key-like name sits right before them: skip the full placement otherwise.
+    if (isHexDigest(cand.value) && !HEX_KEY_HINT.test(doc.text.slice(Math.max(0, cand.start - 120), cand.start))) continue;
+    sites.push(place(doc, cand));
+  }
   if (doc.tokens) sites.push(...splitLiteralSites(doc, doc.tokens));
   for (const e of doc.encoded ?? []) {
     const sc = e.scalar;
     sites.push({ cand: { start: e.start, end: e.end, value: e.value }, where: 'config', name: sc.key ? { name: sc.key, source: 'assign' } : undefined, path: sc.path, literalStart: sc.literalStart, literalEnd: sc.literalEnd, quote: sc.quote, embedded: false, command: false, url: false, split: false, encoding: 'base64' });
   }
   for (const site of sites) {
-    if (seen.has(site.cand.start) || !isMispKey(doc, site)) continue;
+    if (seen.has(site.cand.start) || !isMispKey(doc, site) || markedAsFixture(doc, site)) continue;
     seen.add(site.cand.start);
     const ruleId = ruleFor(doc, site);
     hits.push({
@@ -168,7 +174,6 @@ function isMispKey(doc: Doc, site: Site): boolean {
   const nm = site.name?.name;
   const info = classifyName(nm, doc.extraNames);
   if (info.fixture) return false;
-  if (FIXTURE_COMMENT.test(lineAt(doc.text, site.cand.start).replace(/[A-Za-z0-9]{40}/g, ''))) return false;
   const auth = nm !== undefined && /^(authorization|x-misp-auth|x-misp-key|authkey|x-api-key)$/i.test(nm);
   const used = nm !== undefined && doc.usedAsKey.has(lastSegment(nm).toLowerCase());
   const calleeMisp = site.name?.source === 'call' && /misp/i.test(nm ?? '');
@@ -182,6 +187,12 @@ function isMispKey(doc: Doc, site: Site): boolean {
   if ((info.keyish || auth || used || calleeMisp) && ctxMisp) return true;
   if (doc.output && doc.fileMisp && looksRandom(value)) return true;
   return false;
+}
+
+/** A comment on the key's line says it is not real (`# fake key for the tests`). */
+function markedAsFixture(doc: Doc, site: Site): boolean {
+  const line = lineAt(doc.text, site.cand.start);
+  return FIXTURE_COMMENT.test(line.split(site.cand.value).join(' '));
 }
 
 function urlIsKey(doc: Doc, site: Site, keyishQuery: boolean): boolean {

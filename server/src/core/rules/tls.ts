@@ -20,7 +20,29 @@ export interface TlsHit {
 }
 
 const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(["']?)(false|False|FALSE|true|True|TRUE|0|1|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
-const NAME_BEFORE_OP = /(["'`]?)([A-Za-z_$@][\w$@.\-]*(?:\[["'][\w.-]+["']\])?)\1\s*\]?\s*$/;
+const NAME_CHAR = /[\w$@.\-]/;
+
+/** The setting name that ends right before `end` (skipping spaces, `]` and a closing quote), scanning backwards. */
+function nameEndingAt(text: string, end: number): { name: string; start: number } | undefined {
+  let i = end;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  if (text[i - 1] === ']') i--;
+  const q = text[i - 1];
+  const quoted = q === '"' || q === "'" || q === '`';
+  if (quoted) i--;
+  const stop = Math.max(0, i - 160);
+  let j = i;
+  while (j > stop && NAME_CHAR.test(text[j - 1])) j--;
+  // A bracketed key: headers['verify'] → take the whole member expression.
+  if (quoted && text[j - 1] === q && text[j - 2] === '[') {
+    let k = j - 2;
+    while (k > stop && NAME_CHAR.test(text[k - 1])) k--;
+    if (k < j - 2) return { name: text.slice(k, i + 1).replace(/\]$/, ''), start: k };
+  }
+  if (j === i || !/[A-Za-z_$@]/.test(text[j])) return undefined;
+  if (quoted && text[j - 1] !== q) return undefined;
+  return { name: text.slice(j, i), start: quoted ? j - 1 : j };
+}
 
 /** A `name op value` setting whose value is a boolean-like literal. Found value-first, so linear in the text. */
 interface Setting { index: number; name: string; op: string; quote: string; value: string; valueStart: number }
@@ -32,10 +54,9 @@ function* settingMatches(text: string): Generator<Setting> {
     const opAt = m.index;
     if (op === '=' && (text[opAt - 1] === '!' || text[opAt - 1] === '=' || text[opAt - 1] === '<' || text[opAt - 1] === '>' || text[opAt + 1] === '=')) continue;
     if (op === ':' && (text[opAt + 1] === ':' || text[opAt - 1] === ':')) continue;
-    const left = text.slice(Math.max(0, opAt - 160), opAt);
-    const n = NAME_BEFORE_OP.exec(left);
+    const n = nameEndingAt(text, opAt);
     if (!n) continue;
-    yield { index: opAt - left.length + n.index, name: n[2], op, quote, value, valueStart: opAt + m[0].length - value.length - quote.length };
+    yield { index: n.start, name: n.name, op, quote, value, valueStart: opAt + m[0].length - value.length - quote.length };
   }
 }
 
@@ -154,8 +175,10 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
   { re: /ServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/g, what: 'a certificate validation callback that accepts everything' },
 ];
 
+const IDIOM_ANCHOR = /Dangerous|ServerCertificate|_create_unverified_context|NoopHostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|setHostnameVerifier/;
+
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
-  if (!doc.fileMisp) return;
+  if (!doc.fileMisp || !IDIOM_ANCHOR.test(doc.text)) return;
   for (const { re, what } of IDIOMS) {
     re.lastIndex = 0;
     for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
@@ -164,14 +187,21 @@ function idioms(doc: Doc, add: (h: TlsHit) => void): void {
   }
 }
 
-const FLAG_RE = /(?<=\s|^|["'[,])(--insecure|--no-check-certificate|--no-verify(?:-ssl)?|--no-ssl-verify|--ssl-no-verify|--skip-tls-verify|--insecure-skip-tls-verify|--tls-verify=false|--[\w-]*-insecure|-SkipCertificateCheck|-[A-Za-z]*k[A-Za-z]*)(?=\s|$|["',\]\\])/gm;
+const FLAG_CANDIDATE = /-{1,2}[A-Za-z][\w-]*(?:=false)?/g;
+const FLAG = /^(--insecure|--no-check-certificate|--no-verify(?:-ssl)?|--no-ssl-verify|--ssl-no-verify|--skip-tls-verify|--insecure-skip-tls-verify|--tls-verify=false|--[\w-]*-insecure|-SkipCertificateCheck|-[A-Za-z]*k[A-Za-z]*)$/;
+const FLAG_BEFORE = /[\s"'[,]/;
+const FLAG_AFTER = /[\s"',\]\\]/;
 
 /** curl -k / --insecure and other command-line switches, in commands that talk to MISP. */
 function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
   const { text } = doc;
-  FLAG_RE.lastIndex = 0;
-  for (let m = FLAG_RE.exec(text); m; m = FLAG_RE.exec(text)) {
-    const flag = m[1];
+  FLAG_CANDIDATE.lastIndex = 0;
+  for (let m = FLAG_CANDIDATE.exec(text); m; m = FLAG_CANDIDATE.exec(text)) {
+    const flag = m[0];
+    if (!FLAG.test(flag)) continue;
+    if (m.index > 0 && !FLAG_BEFORE.test(text[m.index - 1])) continue;
+    const after = text[m.index + flag.length];
+    if (after !== undefined && !FLAG_AFTER.test(after)) continue;
     const stmt = statementAround(text, m.index);
     if (flag.startsWith('-') && !flag.startsWith('--') && flag !== '-SkipCertificateCheck') {
       // Short -k only means "insecure" to curl; look for curl earlier in the same command.

@@ -1,0 +1,147 @@
+/**
+ * Env and Vault plans for YAML, by the consumer of the file: Compose, GitHub Actions, GitLab CI, Kubernetes,
+ * Helm values, Ansible, Filebeat, Spring; plain YAML read by a program gets a Vault Agent template.
+ */
+import { isMap, isScalar } from 'yaml';
+import { envTitle, vaultTitle } from './codePlans';
+import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
+import { appendBlock, insertLines } from './edits';
+import type { FixPlan, KeyCtx, OffsetEdit, VaultRef } from './model';
+import { keyColumn, locatePair, mapEnd, removePairEdits, shellRef, shellStateInScalar, yamlValueEdit, type Located } from './yamlEdit';
+
+const SECRET_NAME = 'misp-credentials';
+const SECRET_KEY = 'api-key';
+
+/** Env and Vault plans for a key in a YAML file. */
+export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
+  const { text, fix } = c;
+  const v = c.settings.vault;
+  const env = (edits: OffsetEdit[] | undefined, note?: string, envVar = c.envVar): FixPlan[] =>
+    edits ? [{ id: 'env', title: envTitle(envVar), edits, storesSecret: true, envVar, note, preferred: true }] : [];
+  const vault = (edits: OffsetEdit[] | undefined, note: string): FixPlan[] =>
+    edits ? [{ id: 'vault', title: vaultTitle(c), edits, storesSecret: true, vaultRef: { ...v }, note }] : [];
+  const ref = (r: string) => [yamlValueEdit(text, fix, r)];
+  switch (fix.flavor) {
+    case 'compose':
+      return [
+        ...env(ref(`\${${c.envVar}}`), `Compose fills \${${c.envVar}} from the shell or from the .env file next to the compose file; keep that file out of git.`),
+        ...vault(ref(`\${${c.envVar}}`), `Compose cannot read Vault itself: the file now reads \${${c.envVar}}; set it from Vault when deploying, e.g. ${c.envVar}="$(vault kv get -field=${v.field} ${v.mount}/${v.path})" docker compose up -d.`),
+      ];
+    case 'github-actions':
+      return env(ref(`\${{ secrets.${c.envVar} }}`), `Add a repository or environment secret named ${c.envVar} (Settings → Secrets and variables → Actions).`);
+    case 'gitlab-ci':
+      return env(gitlabEdits(c), `Add ${c.envVar} as a masked (and protected) CI/CD variable in the project or group settings; .gitlab-ci.yml must not hold it.`);
+    case 'kubernetes': {
+      const edits = k8sEnvEdits(c);
+      return [
+        ...env(edits, `The container now reads ${fix.name ?? 'the variable'} from Secret ${SECRET_NAME}, key ${SECRET_KEY}; create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${SECRET_KEY}="$${c.envVar}".`),
+        ...vault(edits && [...edits, ...externalSecret(c, SECRET_NAME, SECRET_KEY, false)], `Secret ${SECRET_NAME} is now filled from Vault by External Secrets Operator (an ExternalSecret is added to this file); it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`),
+      ];
+    }
+    case 'kubernetes-secret': {
+      const loc = locatePair(text, fix.literalStart);
+      const removal = loc && removePairEdits(text, loc);
+      const name = loc && metadata(loc, 'name');
+      if (!removal || !name || !loc.pair.key || !isScalar(loc.pair.key)) return [];
+      return vault([...removal, ...externalSecret(c, name, String(loc.pair.key.value), true, metadata(loc, 'namespace'))],
+        `A Secret manifest cannot read environment variables. The entry is removed and an ExternalSecret (External Secrets Operator, creationPolicy Merge) puts it back into Secret ${name} from Vault; it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`);
+    }
+    case 'helm-values': {
+      const edits = helmEdits(c);
+      return [
+        ...env(edits, `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${SECRET_KEY} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${SECRET_KEY}="$${c.envVar}".`),
+        ...vault(edits, `The chart now reads the existing Secret ${SECRET_NAME}; fill it from Vault (${v.mount}/${v.path}, field ${v.field}) with External Secrets Operator or the Vault Secrets Operator.`),
+      ];
+    }
+    case 'ansible':
+      return [
+        ...env(ref(`{{ lookup('ansible.builtin.env', '${c.envVar}') }}`), `Ansible reads ${c.envVar} from the environment of the controller; Ansible Vault (ansible-vault encrypt_string) is the other common choice.`),
+        ...vault(ref(`{{ lookup('community.hashi_vault.hashi_vault', 'secret=${v.mount}/data/${v.path}:${v.field}') }}`), 'Needs the community.hashi_vault collection; VAULT_ADDR and VAULT_TOKEN (or another auth method) must be set on the controller.'),
+      ];
+    case 'filebeat':
+      return env(ref(`\${${c.envVar}}`), `Filebeat expands \${${c.envVar}} from its environment or from the Filebeat keystore (filebeat keystore add ${c.envVar}).`);
+    case 'spring':
+      return [
+        ...env(ref(`\${${c.envVar}}`), `Spring resolves \${${c.envVar}} from the environment.`),
+        ...vault(ref(`\${${v.field}}`), `Spring Cloud Vault exposes the fields of ${v.mount}/${v.path} as properties: add spring-cloud-starter-vault-config and set spring.cloud.vault.kv.backend=${v.mount}, spring.cloud.vault.kv.application-name=${v.path}.`),
+      ];
+    default:
+      if (fix.encoding) return [];
+      return vault(ref(consulTemplate(v, fix.quote === '"' ? '"' : '')), `This YAML is read as is by a program, which cannot expand environment variables: ${TEMPLATE_NOTE}`);
+  }
+}
+
+function metadata(loc: Located, field: string): string | undefined {
+  const md = isMap(loc.doc.contents) ? loc.doc.contents.get('metadata', true) : undefined;
+  const n = isMap(md) ? md.get(field, true) : undefined;
+  return isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
+}
+
+/** GitLab: a `variables:` entry named like the CI/CD variable goes away; other places read `$NAME`. */
+function gitlabEdits(c: KeyCtx): OffsetEdit[] | undefined {
+  const { text, fix } = c;
+  const loc = !fix.embedded ? locatePair(text, fix.literalStart) : undefined;
+  const key = loc && isScalar(loc.pair.key) ? String(loc.pair.key.value) : undefined;
+  const inVariables = loc?.parentPair && isScalar(loc.parentPair.key) && loc.parentPair.key.value === 'variables';
+  if (loc && inVariables && key === c.envVar) return removePairEdits(text, loc);
+  if (inVariables || !fix.embedded) return [yamlValueEdit(text, fix, `$${c.envVar}`)];
+  return [yamlValueEdit(text, fix, shellRef(c.envVar, shellStateInScalar(text, fix)))];
+}
+
+/** Kubernetes container env entry `value: KEY` → `valueFrom.secretKeyRef`. */
+function k8sEnvEdits(c: KeyCtx): OffsetEdit[] | undefined {
+  const { text, fix } = c;
+  const loc = locatePair(text, fix.literalStart);
+  if (!loc || fix.embedded || !isScalar(loc.pair.key) || loc.pair.key.value !== 'value' || !loc.map.has('name')) return undefined;
+  const keyStart = (loc.pair.key as { range: number[] }).range[0];
+  const end = (loc.pair.value as { range: number[] }).range[1];
+  if (loc.map.flow) return [{ start: keyStart, end, newText: `valueFrom: {secretKeyRef: {name: ${SECRET_NAME}, key: ${SECRET_KEY}}}` }];
+  const col = keyColumn(text, loc.pair);
+  const pad = (n: number) => ' '.repeat(col + n);
+  return [{ start: keyStart, end, newText: ['valueFrom:', `${pad(2)}secretKeyRef:`, `${pad(4)}name: ${SECRET_NAME}`, `${pad(4)}key: ${SECRET_KEY}`].join(c.eol) }];
+}
+
+/** Helm values: move `env.NAME: KEY` to a sibling `envFromSecrets` map as an existing-secret reference. */
+function helmEdits(c: KeyCtx): OffsetEdit[] | undefined {
+  const { text, fix } = c;
+  const loc = locatePair(text, fix.literalStart);
+  if (!loc || fix.embedded || !loc.grandMap || !isScalar(loc.pair.key)) return undefined;
+  const name = String(loc.pair.key.value);
+  const sibling = loc.grandMap.items.find((p) => isScalar(p.key) && /^(envFromSecrets?|secretEnv|envSecrets?)$/.test(String(p.key.value)));
+  const target = sibling && isMap(sibling.value) && !sibling.value.flow && sibling.value.items.length ? sibling.value : undefined;
+  const removal = removePairEdits(text, loc);
+  if (!target || !removal) return undefined;
+  const col = keyColumn(text, target.items[0]);
+  const pad = (n: number) => ' '.repeat(col + n);
+  return [...removal, insertLines(text, mapEnd(text, target), [`${pad(0)}${name}:`, `${pad(2)}name: ${SECRET_NAME}`, `${pad(2)}key: ${SECRET_KEY}`], c.eol)];
+}
+
+/** An ExternalSecret document appended to the file (once per target secret and key). */
+function externalSecret(c: KeyCtx, target: string, secretKey: string, merge: boolean, namespace?: string): OffsetEdit[] {
+  const name = `${target}-${secretKey}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  if (new RegExp(`kind:\\s*ExternalSecret[\\s\\S]*?name:\\s*${name}\\b`).test(c.text)) return [];
+  const v: VaultRef = c.settings.vault;
+  const lines = [
+    '---',
+    `# misp-guard: ${secretKey} of Secret ${target} comes from Vault (KV v2 ${v.mount}/${v.path}, field ${v.field}).`,
+    'apiVersion: external-secrets.io/v1beta1',
+    'kind: ExternalSecret',
+    'metadata:',
+    `  name: ${name}`,
+    ...(namespace ? [`  namespace: ${namespace}`] : []),
+    'spec:',
+    '  refreshInterval: 1h',
+    '  secretStoreRef:',
+    '    kind: ClusterSecretStore',
+    '    name: vault-backend',
+    '  target:',
+    `    name: ${target}`,
+    `    creationPolicy: ${merge ? 'Merge' : 'Owner'}`,
+    '  data:',
+    `    - secretKey: ${secretKey}`,
+    '      remoteRef:',
+    `        key: ${v.path}`,
+    `        property: ${v.field}`,
+  ];
+  return [appendBlock(c.text, lines, c.eol)];
+}
