@@ -16,6 +16,8 @@ export interface FoundName {
 const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*\]?\s*(?::\s*[&A-Za-z_][\w<>[\]., |?&']*?\s*)?(=>|:=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const PAIR = /(["'])([A-Za-z_][\w.\-]{0,79})\1\s*,\s*(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const CALL = /([A-Za-z_$][\w$.]*)\s*\(\s*(?:[^()]*?,\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const SUBST_DEFAULT = /\$\{([A-Za-z_]\w*):?[-=]$/;
+const FALLBACK = /([A-Za-z_$][\w$.]*)(?:\(\s*["']([\w.-]+)["'][^)]*\)|\[\s*["']([\w.-]+)["']\s*\])?\s*(?:\|\||\?\?|\bor\b|\?:)\s*$/;
 const FLAG = /(?:^|\s)(--?[A-Za-z][\w-]*)(?:\s+|=)["']?$/;
 const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']?$/;
 
@@ -25,6 +27,8 @@ const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']
  */
 export function nameBefore(text: string, valueStart: number, inner = ''): FoundName | undefined {
   if (inner.trim() !== '') {
+    const d = SUBST_DEFAULT.exec(inner);
+    if (d) return { name: d[1], source: 'assign' };
     const f = FLAG.exec(inner);
     if (f) return { name: f[1], source: 'flag' };
     const h = HEADER.exec(inner);
@@ -41,8 +45,13 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   }
   const l = left.replace(/["'`]\s*$/, (m) => (m.trim() ? '' : m));
   const f = FLAG.exec(l);
+  const d = SUBST_DEFAULT.exec(l);
+  if (d) return { name: d[1], source: 'assign' };
   const a = ASSIGN.exec(l);
   if (a) return { name: a[2].replace(/^\$\{?|\}$/g, ''), source: 'assign' };
+  // process.env.MISP_KEY || "…", os.environ.get("MISP_KEY") or "…": the literal is the fallback of that lookup.
+  const fb = FALLBACK.exec(l);
+  if (fb) return { name: fb[2] ?? fb[3] ?? lastSegment(fb[1]), source: 'assign' };
   const p = PAIR.exec(l);
   if (p) return { name: p[2], source: 'pair' };
   if (f) return { name: f[1], source: 'flag' };

@@ -10,6 +10,7 @@ import { jsonView } from './formats/json';
 import { lineView } from './formats/lines';
 import { notebookView, type NotebookPart } from './formats/notebook';
 import type { StructuredView } from './formats/scalars';
+import { nginxView } from './formats/nginx';
 import { xmlView } from './formats/xml';
 import { yamlView } from './formats/yaml';
 import { redact, mask } from './mask';
@@ -21,7 +22,7 @@ import { isSuppressed, readSuppressions } from './suppress';
 import { lineStarts, lineOf } from './text';
 import type { Finding, FixData, FormatId, Notice, RuleId, ScanInput, ScanOptions, ScanReport, Severity } from './types';
 
-const FORMAT_NAMES: Partial<Record<FormatId, string>> = { yaml: 'YAML', json: 'JSON', toml: 'TOML', hocon: 'HOCON', hcl: 'HCL', logstash: 'Logstash config', xml: 'XML', ipynb: 'notebook' };
+const FORMAT_NAMES: Partial<Record<FormatId, string>> = { nginx: 'nginx config', yaml: 'YAML', json: 'JSON', toml: 'TOML', hocon: 'HOCON', hcl: 'HCL', logstash: 'Logstash config', xml: 'XML', ipynb: 'notebook' };
 
 /** Analyses one document and reports findings and notices. Pure: no I/O. Linear in the text length. */
 export function analyzeText(text: string, input: ScanInput = {}, options: ScanOptions = {}): ScanReport {
@@ -98,6 +99,7 @@ function parseStructured(text: string, format: FormatId): StructuredView | undef
     case 'dotenv': return lineView(text, 'dotenv');
     case 'hocon': case 'hcl': case 'logstash': return bracesView(text);
     case 'xml': return xmlView(text);
+    case 'nginx': return nginxView(text);
     default: return undefined;
   }
 }

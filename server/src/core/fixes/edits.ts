@@ -96,3 +96,23 @@ export function continuedRange(text: string, offset: number): { start: number; e
   while (text[e - 1] === '\\' && e < text.length) e = lineEndAt(text, nextLineStart(text, e));
   return { start: s, end: e };
 }
+
+/** Shell quoting state at the end of `raw` (a command line up to some point). */
+export function shellQuoteState(raw: string): 'none' | 'single' | 'double' {
+  let state: 'none' | 'single' | 'double' = 'none';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (state === 'single') { if (c === "'") state = 'none'; continue; }
+    if (c === '\\') { i++; continue; }
+    if (c === '"') state = state === 'double' ? 'none' : 'double';
+    else if (c === "'" && state === 'none') state = 'single';
+  }
+  return state;
+}
+
+/** A shell word that expands `$(...)`/`${...}` text `inner` in the given quoting state. */
+export function shellExpand(inner: string, state: 'none' | 'single' | 'double'): string {
+  if (state === 'double') return inner;
+  if (state === 'single') return `'"${inner}"'`;
+  return `"${inner}"`;
+}

@@ -2,7 +2,7 @@
 import { isMap, isPair, isScalar, parseAllDocuments, visit, type Document, type Pair, type YAMLMap } from 'yaml';
 import { lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData } from '../types';
-import { nextLineStart, yamlDoubleEscape } from './edits';
+import { nextLineStart, shellExpand, shellQuoteState, yamlDoubleEscape } from './edits';
 import type { OffsetEdit } from './model';
 
 /** True when a plain (unquoted) scalar with this text reads back as the same string. */
@@ -55,22 +55,12 @@ export function shellStateInScalar(text: string, fix: KeyFixData): 'none' | 'sin
   let raw = text.slice(from, fix.valueStart);
   if (fix.quote === '"') raw = raw.replace(/\\(.)/g, '$1');
   if (fix.quote === "'") raw = raw.replace(/''/g, "'");
-  let state: 'none' | 'single' | 'double' = 'none';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (state === 'single') { if (c === "'") state = 'none'; continue; }
-    if (c === '\\') { i++; continue; }
-    if (c === '"') state = state === 'double' ? 'none' : 'double';
-    else if (c === "'" && state === 'none') state = 'single';
-  }
-  return state;
+  return shellQuoteState(raw);
 }
 
 /** A shell reference to `$name` that is valid in the given quoting state. */
 export function shellRef(name: string, state: 'none' | 'single' | 'double'): string {
-  if (state === 'double') return `\${${name}}`;
-  if (state === 'single') return `'"\${${name}}"'`;
-  return `"\${${name}}"`;
+  return shellExpand(`\${${name}}`, state);
 }
 
 /** The pair holding a value that starts at `literalStart`, with its map and the pair holding that map. */

@@ -33,6 +33,14 @@ function tokenize(text: string): Tok[] {
       i = end;
       continue;
     }
+    if (c === '$' && text[i + 1] === '{') {
+      // A substitution (${?VAR} in HOCON, ${var.x} in HCL) is one value token.
+      const close = text.indexOf('}', i + 2);
+      const end = close < 0 || text.slice(i, close).includes('\n') ? i + 2 : close + 1;
+      out.push({ t: 'word', s: i, e: end, v: text.slice(i, end), q: '' });
+      i = end;
+      continue;
+    }
     if (c === '=' && text[i + 1] === '>') { out.push({ t: 'punct', s: i, e: i + 2, v: '=', q: '' }); i += 2; continue; }
     if (c === '+' && text[i + 1] === '=') { out.push({ t: 'punct', s: i, e: i + 2, v: '=', q: '' }); i += 2; continue; }
     if (PUNCT.has(c)) { out.push({ t: 'punct', s: i, e: i + 1, v: c, q: '' }); i++; continue; }
@@ -45,7 +53,7 @@ function tokenize(text: string): Tok[] {
   return out;
 }
 
-interface Frame { key: string[]; array: boolean }
+interface Frame { key: string[]; array: boolean; start: number }
 
 /** Parses a brace-structured config into scalars with key paths. */
 export function bracesView(text: string): StructuredView {
@@ -66,13 +74,13 @@ export function bracesView(text: string): StructuredView {
     if (!first || first.t === 'nl') return j;
     if (first.t === 'str' && (toks[j + 1]?.t !== 'word' || toks[j + 1]?.s !== first.e)) {
       const ql = first.q.length;
-      scalars.push({ start: first.s + ql, end: first.e - (text.startsWith(first.q, first.e - ql) && first.e - ql > first.s ? ql : 0), literalStart: first.s, literalEnd: first.e, quote: first.q, key: keyName, path: pathOf(key), value: first.v, command: isCommandKey(keyName) });
+      scalars.push({ start: first.s + ql, end: first.e - (text.startsWith(first.q, first.e - ql) && first.e - ql > first.s ? ql : 0), literalStart: first.s, literalEnd: first.e, quote: first.q, key: keyName, path: pathOf(key), value: first.v, command: isCommandKey(keyName), group: stack[stack.length - 1]?.start ?? -1 });
       return j + 1;
     }
     const s = first.s;
     let e = first.e;
-    while (j < toks.length && toks[j].t !== 'nl' && !(toks[j].t === 'punct' && (toks[j].v === ',' || toks[j].v === '}' || toks[j].v === ']'))) { e = toks[j].e; j++; }
-    scalars.push({ start: s, end: e, literalStart: s, literalEnd: e, quote: '', key: keyName, path: pathOf(key), value: text.slice(s, e), command: isCommandKey(keyName) });
+    while (j < toks.length && toks[j].t !== 'nl' && !(toks[j].t === 'punct' && ',}])[{('.includes(toks[j].v))) { e = toks[j].e; j++; }
+    scalars.push({ start: s, end: e, literalStart: s, literalEnd: e, quote: '', key: keyName, path: pathOf(key), value: text.slice(s, e), command: isCommandKey(keyName), group: stack[stack.length - 1]?.start ?? -1 });
     return j;
   };
 
@@ -86,7 +94,7 @@ export function bracesView(text: string): StructuredView {
       continue;
     }
     if (t.t === 'punct' && (t.v === '{' || t.v === '[' || t.v === '(')) {
-      stack.push({ key: keyParts(keyToks), array: t.v === '[' });
+      stack.push({ key: keyParts(keyToks), array: t.v === '[', start: t.s });
       keyToks = [];
       continue;
     }
@@ -97,8 +105,12 @@ export function bracesView(text: string): StructuredView {
       let j = i + 1;
       while (toks[j]?.t === 'nl') j++;
       const nx = toks[j];
-      if (nx && nx.t === 'punct' && (nx.v === '{' || nx.v === '[')) { stack.push({ key, array: nx.v === '[' }); i = j; continue; }
-      i = emitValue(j, key, keyName || undefined) - 1;
+      if (nx && nx.t === 'punct' && (nx.v === '{' || nx.v === '[')) { stack.push({ key, array: nx.v === '[', start: nx.s }); i = j; continue; }
+      const after = emitValue(j, key, keyName || undefined);
+      const opener = toks[after];
+      // key = func({ ... }) / key = [ ... ]: what follows belongs under this key.
+      if (opener && opener.t === 'punct' && '{[('.includes(opener.v)) { stack.push({ key, array: opener.v !== '{', start: opener.s }); i = after; continue; }
+      i = after - 1;
       continue;
     }
     if (inArray() && (t.t === 'str' || t.t === 'word')) {

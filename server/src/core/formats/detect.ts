@@ -9,7 +9,7 @@ const BY_LANGUAGE: Record<string, FormatId> = {
   makefile: 'makefile', groovy: 'groovy', dockerfile: 'dockerfile', dotenv: 'dotenv', env: 'dotenv', ini: 'ini',
   properties: 'properties', 'java-properties': 'properties', yaml: 'yaml', 'github-actions-workflow': 'yaml', dockercompose: 'yaml', 'ansible': 'yaml',
   json: 'json', jsonc: 'json', jsonl: 'json', toml: 'toml', hocon: 'hocon', terraform: 'hcl', hcl: 'hcl', tf: 'hcl', xml: 'xml',
-  ipynb: 'ipynb', jupyter: 'ipynb', markdown: 'markdown', plaintext: 'plaintext', logstash: 'logstash', systemd: 'ini',
+  ipynb: 'ipynb', jupyter: 'ipynb', markdown: 'markdown', plaintext: 'plaintext', logstash: 'logstash', systemd: 'ini', nginx: 'nginx',
 };
 
 const BY_EXT: Record<string, FormatId> = {
@@ -33,7 +33,8 @@ function fromName(base: string, ext: string, text: string): FormatId | undefined
   if (lower === 'jenkinsfile') return 'groovy';
   if (lower === 'crontab' || lower.endsWith('.crontab')) return 'shell';
   if (ext === 'conf' || ext === 'hocon') return sniffConf(lower, text);
-  if (['tf', 'tfvars', 'hcl', 'service', 'timer', 'socket', 'properties', 'toml', 'lock'].includes(ext)) return BY_EXT[ext];
+  if (ext === 'lock') return /^\s*[{[]\s*"/.test(text.slice(0, 200)) || /^\s*\{/.test(text.slice(0, 200)) ? 'json' : /^\s*(#.*\n\s*)*\[/.test(text.slice(0, 2000)) ? 'toml' : 'plaintext';
+  if (['tf', 'tfvars', 'hcl', 'service', 'timer', 'socket', 'properties', 'toml'].includes(ext)) return BY_EXT[ext];
   if (/^keys\.py(\.sample|\.example|\.default)?$/.test(lower)) return 'python';
   if (lower.endsWith('.py.sample') || lower.endsWith('.py.example')) return 'python';
   return undefined;
@@ -42,7 +43,9 @@ function fromName(base: string, ext: string, text: string): FormatId | undefined
 /** `.conf` files are HOCON (TheHive, Cortex, Play), Logstash pipelines or ini-like; the text tells. */
 function sniffConf(lowerBase: string, text: string): FormatId {
   const head = text.slice(0, 8192);
+  if (/^\s*(<\?xml|<!--|<[A-Za-z_])/.test(head)) return 'xml';
   if (/^\s*(input|filter|output)\s*\{/m.test(head)) return 'logstash';
+  if (/^\s*(server|location|upstream|http|events|stream)\b[^\n{=:]*\{/m.test(head) && /;\s*$/m.test(head) || /^\s*proxy_pass\s/m.test(head)) return 'nginx';
   if (lowerBase === 'application.conf' || lowerBase.endsWith('.hocon')) return 'hocon';
   if (/^\s*\[[^\]\n]+\]\s*$/m.test(head)) return 'ini';
   if (/[{}]/.test(head)) return 'hocon';
@@ -104,5 +107,5 @@ export function detectFlavor(format: FormatId, text: string, path = ''): Flavor 
 
 /** Formats whose findings are config leaks rather than source-code leaks. */
 export function isConfigFormat(format: FormatId): boolean {
-  return ['dotenv', 'ini', 'properties', 'yaml', 'json', 'toml', 'hocon', 'hcl', 'logstash', 'xml', 'dockerfile'].includes(format);
+  return ['dotenv', 'ini', 'properties', 'yaml', 'json', 'toml', 'hocon', 'hcl', 'logstash', 'xml', 'dockerfile', 'nginx'].includes(format);
 }

@@ -7,9 +7,10 @@ export function jsonView(text: string): StructuredView {
   const scalars: Scalar[] = [];
   let error: StructuredView['error'];
   const objects: Array<Map<string, string>> = [];
+  const groups: number[] = [];
   visit(text, {
-    onObjectBegin: () => { objects.push(new Map()); },
-    onObjectEnd: () => { objects.pop(); },
+    onObjectBegin: (offset: number) => { objects.push(new Map()); groups.push(offset); },
+    onObjectEnd: () => { objects.pop(); groups.pop(); },
     onLiteralValue(value: unknown, offset: number, length: number, _l: number, _c: number, pathSupplier: () => Array<string | number>) {
       const full = pathSupplier();
       const path = full.filter((p): p is string => typeof p === 'string');
@@ -19,11 +20,15 @@ export function jsonView(text: string): StructuredView {
       const last = full[full.length - 1];
       if (typeof last === 'string' && objects.length) objects[objects.length - 1].set(last, typeof value === 'string' ? value : raw);
       // {"name": "MISP_KEY", "value": "..."} (ECS task definitions, Kubernetes JSON)
-      if (key === 'value' && objects.length && objects[objects.length - 1].has('name')) key = objects[objects.length - 1].get('name') ?? key;
+      // {"name": "MISP_KEY", "value": "..."} (ECS, Kubernetes JSON) and {"key": "misp_key", "value": "..."} (Postman).
+      if (key === 'value' && objects.length) {
+        const obj = objects[objects.length - 1];
+        key = obj.get('name') ?? obj.get('key') ?? key;
+      }
       scalars.push({
         start: quoted ? offset + 1 : offset, end: quoted ? offset + length - 1 : offset + length,
         literalStart: offset, literalEnd: offset + length, quote: quoted ? '"' : '',
-        key, path, value: typeof value === 'string' ? value : raw,
+        key, path, value: typeof value === 'string' ? value : raw, group: groups[groups.length - 1],
       });
     },
     onError(code: number, offset: number) {

@@ -13,6 +13,7 @@ const LINE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
 export function lineView(text: string, dialect: LineDialect): StructuredView {
   const scalars: Scalar[] = [];
   let section: string[] = [];
+  let sectionStart = -1;
   const indentKeys: Array<{ indent: number; key: string }> = [];
   LINE.lastIndex = 0;
   for (let m = LINE.exec(text); m && m[0] !== ''; m = LINE.exec(text)) {
@@ -21,7 +22,7 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
     const trimmed = line.trim();
     if (trimmed === '' || /^[#;!]/.test(trimmed) || trimmed.startsWith('//')) continue;
     const sec = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:[#;].*)?$/.exec(line);
-    if (sec && dialect !== 'dotenv' && dialect !== 'properties') { section = [sec[1]]; indentKeys.length = 0; continue; }
+    if (sec && dialect !== 'dotenv' && dialect !== 'properties') { section = [sec[1]]; sectionStart = lineStart; indentKeys.length = 0; continue; }
     const sepRe = dialect === 'properties' ? /^(\s*)((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*/
       : dialect === 'dotenv' ? /^(\s*)(?:export\s+)?([A-Za-z_][\w.-]*)\s*=\s*/
         : /^(\s*)(?:-\s+)?(?:export\s+)?(['"]?)([^=:#;'"]*?[^=:#;'"\s])\2\s*(?:=>|:=|=|:)\s*/;
@@ -51,7 +52,7 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
     const path = dialect === 'fallback' ? indentKeys.map((k) => k.key) : [...section, ...(dialect === 'properties' ? key.split('.') : [key])];
     scalars.push({
       start: vStart, end: vEnd, literalStart: quote ? vStart - 1 : vStart, literalEnd: quote ? vEnd + 1 : vEnd, quote,
-      key, path, value: raw, command: isCommandKey(key),
+      key, path, value: raw, command: isCommandKey(key), group: dialect === 'fallback' ? undefined : sectionStart,
     });
   }
   return { scalars: sortScalars(scalars) };

@@ -18,6 +18,8 @@ export interface Scalar {
   value: string;
   /** The value is a command line (CI script, container command, ExecStart, ...). */
   command?: boolean;
+  /** Identity (start offset) of the mapping, object, block or section holding the value: its siblings share it. */
+  group?: number;
 }
 
 /** A structured view of a config document. */

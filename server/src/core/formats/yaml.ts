@@ -26,6 +26,15 @@ function keyText(k: unknown): string | undefined {
 
 /** Parses YAML; on a syntax error, `error` is set and the caller falls back to a line scan. */
 export function yamlView(text: string): YamlView {
+  const view = parseYaml(text);
+  if (!view.error || !text.includes('{{')) return view;
+  // Helm and Ansible templates: blank out {{ … }} and {% … %} (same length, offsets kept) and try again.
+  const blanked = text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g, (m) => m.replace(/[^\r\n]/g, ' '));
+  const retry = parseYaml(blanked);
+  return retry.error ? view : retry;
+}
+
+function parseYaml(text: string): YamlView {
   const scalars: Scalar[] = [];
   const encoded: EncodedCandidate[] = [];
   const kinds: string[] = [];
@@ -51,9 +60,11 @@ export function yamlView(text: string): YamlView {
         const holder = ancestry[ancestry.length - 2];
         // Kubernetes/ECS env entries: {name: MISP_KEY, value: ...} name the value.
         if (k === 'value' && isPair(parent) && isMap(holder)) {
-          const n = holder.get('name', true);
+          const n = holder.get('name', true) ?? holder.get('key', true);
           if (isScalar(n) && typeof n.value === 'string') { k = n.value; path[path.length - 1] = n.value; }
         }
+        let group: number | undefined;
+        for (let a = ancestry.length - 1; a >= 0; a--) { const anc = ancestry[a]; if (isMap(anc)) { group = anc.range?.[0]; break; } }
         const inSeq = isSeq(parent);
         const quote = QUOTES[(node as YScalar).type ?? 'PLAIN'] ?? '';
         const src = (node as YScalar).source;
@@ -63,7 +74,7 @@ export function yamlView(text: string): YamlView {
         if (quote === '"' || quote === "'") { start = s + 1; end = valueEnd - 1; }
         else if (quote === '|' || quote === '>') { const nl = text.indexOf('\n', s); start = nl < 0 ? valueEnd : nl + 1; }
         const value = typeof node.value === 'string' ? node.value : String(src ?? node.value);
-        const sc: Scalar = { start, end, literalStart: s, literalEnd: valueEnd, quote, key: k, path, value, command: isCommandKey(k) || (inSeq && path.some((p) => isCommandKey(p))) };
+        const sc: Scalar = { start, end, literalStart: s, literalEnd: valueEnd, quote, key: k, path, value, command: isCommandKey(k) || (inSeq && path.some((p) => isCommandKey(p))), group };
         scalars.push(sc);
         if (kind === 'Secret' && path[0] === 'data' && typeof node.value === 'string') decodeSecret(sc, node.value, encoded);
       },

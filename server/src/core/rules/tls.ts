@@ -8,6 +8,7 @@ import { classifyName, mentionsMisp, pathMentionsMisp, pathOtherService, words }
 import type { Doc } from '../doc';
 import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import type { TlsFixData } from '../types';
+import type { Scalar } from '../formats/scalars';
 
 /** A place where TLS verification is switched off. */
 export interface TlsHit {
@@ -61,6 +62,8 @@ function* settingMatches(text: string): Generator<Setting> {
 }
 
 const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|loose|sslnoverify|allowinvalidcert|allowunverified|dangerous/;
+/** A negation before the checked thing: disableHostnameVerification, skipCertificateCheck, ignoreSslErrors. */
+const NEGATED = /(disable|skip|ignore|bypass|no|without|dont|donot)\w*?(verif|check|valid|cert|sslerror|tlserror)/;
 const MODE = /verificationmode|verifymode|sslverifymode|certreqs|sslcertreqs/;
 const POSITIVE = /verify|verif|validatecert|validatessl|validatetls|sslvalidat|certvalidat|validatecerts|sslcheck|checkcert|certcheck|checkssl|checktls|checkhostname|rejectunauthorized|strictssl|stricttls|peerverif/;
 const FALSY = /^(false|0|no|off|none|\$false|nil|null)$/i;
@@ -72,7 +75,7 @@ export function disablesVerification(name: string, value: string): boolean {
   const joined = words(name).join('');
   if (/redirect|hsts|warning|warn|log/.test(joined)) return false;
   if (MODE.test(joined)) return NONE.test(value);
-  if (NEGATIVE.test(joined)) return TRUTHY.test(value);
+  if (NEGATIVE.test(joined) || NEGATED.test(joined)) return TRUTHY.test(value);
   if (POSITIVE.test(joined)) return FALSY.test(value) || /^(verify_none|cert_none)$/i.test(value.replace(/^.*[.:]/, ''));
   return false;
 }
@@ -103,16 +106,60 @@ function inComment(doc: Doc, at: number): boolean {
   return /^\s*(#|;|\/\/|!|<!--)/.test(before) || /\s#/.test(before) && doc.format !== 'ipynb';
 }
 
-/** Is this place about MISP (and not about another service)? */
-function mispContext(doc: Doc, at: number, name: string, path: readonly string[] = []): boolean {
+/** Is this place about MISP (and not about another service)? Judged by the name, the config path, then the nearest scope. */
+function mispContext(doc: Doc, at: number, name: string, path: readonly string[] = [], sc?: Scalar): boolean {
   const info = classifyName(name);
   if (info.misp || pathMentionsMisp(path)) return true;
-  if (info.otherService || pathOtherService(path) || /^git|npm|pip|yarn|docker|helm|kube|elastic|es_|opencti|thehive|cortex|splunk/i.test(name)) return false;
-  const line = lineAt(doc.text, at);
-  if (mentionsMisp(line)) return true;
-  OTHER_HOST.lastIndex = 0;
-  for (let m = OTHER_HOST.exec(line); m; m = OTHER_HOST.exec(line)) if (!/misp/i.test(m[1]) && !/^\$|\{/.test(m[1])) return false;
+  if (info.otherService || pathOtherService(path) || /^(git|npm|pip|yarn|docker|helm|kube|elastic|es_|opencti|thehive|cortex|splunk)/i.test(name)) return false;
+  const scope = sc && sc.group !== undefined ? siblingsText(doc, sc) : callScope(doc.text, at);
+  if (mentionsMisp(scope)) return true;
+  if (aboutOtherService(scope)) return false;
   return doc.fileMisp;
+}
+
+/** True when a scope names another host or service (a URL to a non-MISP host, VT_KEY, virustotal ...). */
+function aboutOtherService(scope: string): boolean {
+  OTHER_HOST.lastIndex = 0;
+  for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1])) return true;
+  const idents = scope.match(/[A-Za-z_][\w]*/g) ?? [];
+  return idents.some((id) => classifyName(id).otherService);
+}
+
+const SIBLINGS = new WeakMap<Doc, Map<number, string>>();
+
+/** Keys and values of the mapping, object, block or section that holds a value. */
+function siblingsText(doc: Doc, sc: Scalar): string {
+  let byGroup = SIBLINGS.get(doc);
+  if (!byGroup) {
+    byGroup = new Map();
+    for (const s of doc.scalars ?? []) {
+      if (s.group === undefined) continue;
+      byGroup.set(s.group, `${byGroup.get(s.group) ?? ''} ${s.key ?? ''}=${s.value.slice(0, 300)}`);
+    }
+    SIBLINGS.set(doc, byGroup);
+  }
+  return byGroup.get(sc.group as number) ?? lineAt(doc.text, sc.start);
+}
+
+/** The call expression around an offset (`requests.get(..., verify=False)` over several lines), else its line. */
+function callScope(text: string, at: number): string {
+  let depth = 0;
+  let open = -1;
+  const stop = Math.max(0, at - 1500);
+  for (let i = at - 1; i >= stop; i--) {
+    const c = text[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '(' || c === '[' || c === '{') { if (depth === 0) { open = i; break; } depth--; }
+  }
+  if (open < 0 || text[open] !== '(') return lineAt(text, at);
+  depth = 0;
+  let close = Math.min(text.length, at + 1500);
+  for (let i = at; i < close; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') { if (depth === 0) { close = i + 1; break; } depth--; }
+  }
+  return text.slice(lineStartAt(text, open), close);
 }
 
 function fixFor(doc: Doc, start: number, end: number, replacement: string, name?: string): TlsFixData {
@@ -143,9 +190,9 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
     if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(lineAt(text, st.index))) continue;
     const vStart = st.valueStart;
     const sc = doc.scalars ? findCovering(doc.scalars, vStart) : undefined;
-    if (!mispContext(doc, st.index, full, sc?.path ?? [])) continue;
+    if (!mispContext(doc, st.index, full, sc?.path ?? [], sc)) continue;
     const joined = words(full).join('');
-    const negative = NEGATIVE.test(joined) && !MODE.test(joined);
+    const negative = (NEGATIVE.test(joined) || NEGATED.test(joined)) && !MODE.test(joined);
     add({ start: vStart, end: vStart + value.length, name: full, what: `${full}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, enabling(value, negative, MODE.test(joined)), full) });
   }
   // YAML/JSON entries whose name sits in a sibling `name:` field (Kubernetes env lists).
@@ -153,10 +200,9 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
     if (!sc.key || sc.path[sc.path.length - 1] !== sc.key || sc.key === 'value') continue;
     const v = sc.value.trim();
     if (!/^\w+$/.test(v) || !disablesVerification(sc.key, v)) continue;
-    if (text.slice(sc.literalStart - 12, sc.literalStart).includes(sc.key)) continue; // already matched as `key: value`
-    if (!mispContext(doc, sc.start, sc.key, sc.path)) continue;
+    if (!mispContext(doc, sc.start, sc.key, sc.path, sc)) continue;
     const joined = words(sc.key).join('');
-    add({ start: sc.start, end: sc.end, name: sc.key, what: `${sc.key} = ${v}`, fix: fixFor(doc, sc.start, sc.end, enabling(v, NEGATIVE.test(joined) && !MODE.test(joined), MODE.test(joined)), sc.key) });
+    add({ start: sc.start, end: sc.end, name: sc.key, what: `${sc.key} = ${v}`, fix: fixFor(doc, sc.start, sc.end, enabling(v, (NEGATIVE.test(joined) || NEGATED.test(joined)) && !MODE.test(joined), MODE.test(joined)), sc.key) });
   }
 }
 
@@ -173,15 +219,17 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
   { re: /\b(?:NoopHostnameVerifier|TrustAllStrategy|TrustSelfSignedStrategy|ALLOW_ALL_HOSTNAME_VERIFIER|InsecureTrustManagerFactory|trustAllCerts|TrustAllCertificates)\b/g, what: 'a trust-all certificate strategy' },
   { re: /setHostnameVerifier\s*\(\s*\(?\s*\w*\s*,?\s*\w*\s*\)?\s*->\s*true/g, what: 'a host-name verifier that accepts everything' },
   { re: /ServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/g, what: 'a certificate validation callback that accepts everything' },
+  { re: /\bdanger_accept_invalid_(?:certs|hostnames)\s*\(\s*true\s*\)/g, what: 'danger_accept_invalid_certs(true)' },
 ];
 
-const IDIOM_ANCHOR = /Dangerous|ServerCertificate|_create_unverified_context|NoopHostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|setHostnameVerifier/;
+const IDIOM_ANCHOR = /danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|NoopHostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|setHostnameVerifier/;
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
   if (!doc.fileMisp || !IDIOM_ANCHOR.test(doc.text)) return;
   for (const { re, what } of IDIOMS) {
     re.lastIndex = 0;
     for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
+      if (/^\s*(import|using|from\s+\S+\s+import|require|use)\b/.test(lineAt(doc.text, m.index))) continue;
       add({ start: m.index, end: m.index + m[0].length, what, fix: fixFor(doc, m.index, m.index + m[0].length, '') });
     }
   }
