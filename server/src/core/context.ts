@@ -63,7 +63,8 @@ export function classifyName(name: string | undefined, extra: readonly RegExp[] 
   const ws = words(name);
   const joined = ws.join('');
   const misp = MISP_WORD.test(name) || extra.some((r) => r.test(name));
-  const keyish = misp && extra.some((r) => r.test(name)) || ws.some((w) => KEY_WORDS.has(w)) || KEY_SUFFIX.test(joined);
+  // misp_key2, key_1: a trailing number does not change what the name holds.
+  const keyish = misp && extra.some((r) => r.test(name)) || ws.some((w) => KEY_WORDS.has(w.replace(/\d+$/, ''))) || KEY_SUFFIX.test(joined.replace(/\d+$/, ''));
   const last = ws[ws.length - 1] ?? '';
   const notKey = HASH_WORDS.has(last) || ws.some((w) => w === 'public' || w === 'pub' || w === 'ssh' || w === 'gpg' || w === 'pgp');
   const fixture = ws.some((w) => FIXTURE_WORDS.has(w));

@@ -52,14 +52,9 @@ export function suppressPlan(text: string, ruleId: RuleId, fix: FixData, eol: st
   if (!comment(format, '')) return undefined;
   const c = (m: Mode) => comment(format, body(m))!;
   const indent = /^[ \t]*/.exec(text.slice(ls, le))![0];
-  const mode = placement(text, format, fix, at, ls, le);
-  if (mode === 'inline') {
-    // JS/TS: a block comment right after the token is valid in code and in a JSX attribute list.
-    const t = findCovering(tokensOf(text, format), at);
-    const after = t && t.kind === 'string' && lineEndAt(text, t.end) === le ? t.end : fix.type === 'tls' ? fix.end : undefined;
-    if (after === undefined) return plan('next', [insertLines(text, ls, [`${indent}${c('next')}`], eol)]);
-    return plan('line', [{ start: after, end: after, newText: ` /* ${body('line')} */` }]);
-  }
+  const { mode, after } = placement(text, format, fix, at, ls, le);
+  // JS/TS: a block comment right after the token is valid in code and in a JSX attribute list.
+  if (mode === 'inline') return plan('line', [{ start: after!, end: after!, newText: ` /* ${body('line')} */` }]);
   if (mode === 'line') return plan('line', [{ start: le, end: le, newText: `${format === 'python' ? '  ' : ' '}${c('line')}` }]);
   if (mode === 'next') return plan('next', [insertLines(text, ls, [`${indent}${c('next')}`], eol)]);
   if (mode === 'header') {
@@ -80,9 +75,14 @@ function fileHeaderEnd(text: string, format: FormatId): number {
   return pos;
 }
 
-type Placement = Mode | 'inline' | 'header';
+type Placement = { mode: Mode | 'inline' | 'header'; after?: number };
 
 function placement(text: string, format: FormatId, fix: FixData, at: number, ls: number, le: number): Placement {
+  const m = placementMode(text, format, fix, at, ls, le);
+  return typeof m === 'string' ? { mode: m } : m;
+}
+
+function placementMode(text: string, format: FormatId, fix: FixData, at: number, ls: number, le: number): Placement | Placement['mode'] {
   const line = text.slice(ls, le);
   const continued = (s: number) => s > 0 && /\\\s*$/.test(text.slice(lineStartAt(text, s - 1), lineEndAt(text, s - 1)));
   if (isCodeFormat(format) && format !== 'dockerfile' && format !== 'makefile' && format !== 'batch') {
@@ -91,7 +91,13 @@ function placement(text: string, format: FormatId, fix: FixData, at: number, ls:
     const atStart = findCovering(toks, ls);
     const endOk = (!atEnd || (atEnd.kind === 'comment' && atEnd.end === le && !text.startsWith('/*', atEnd.start))) && !/\\\s*$/.test(line);
     const startOk = (!atStart || atStart.start === ls) && !continued(ls);
-    if (format === 'javascript' || format === 'typescript') return startOk || endOk ? 'inline' : 'file';
+    if (format === 'javascript' || format === 'typescript') {
+      const t = findCovering(toks, at);
+      if (t?.kind === 'string' && lineEndAt(text, t.end) === le) return { mode: 'inline', after: t.end };
+      if (!t && fix.type === 'tls' && fix.end <= le) return { mode: 'inline', after: fix.end };
+      if (t?.kind === 'comment' && !text.startsWith('/*', t.start)) return 'line';
+      return startOk ? 'next' : 'file';
+    }
     if (format === 'php' && /\?>/.test(text.slice(at, le))) return startOk ? 'next' : 'file';
     if (endOk) return 'line';
     return startOk ? 'next' : 'file';

@@ -186,8 +186,10 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
     const { name, op, value } = st;
     const last = name.split(/[.[\]'"]/).filter(Boolean).pop() ?? name;
     const full = name;
-    if (!disablesVerification(full, value) && !disablesVerification(last, value)) continue;
-    if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(lineAt(text, st.index))) continue;
+    // A bare `ssl=False` (PyMISP, aiohttp) disables verification only where the call is about MISP.
+    const bare = /^(ssl|tls)$/i.test(last);
+    if (bare ? !FALSY.test(value) : !disablesVerification(full, value) && !disablesVerification(last, value)) continue;
+    if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(callScope(text, st.index))) continue;
     const vStart = st.valueStart;
     const sc = doc.scalars ? findCovering(doc.scalars, vStart) : undefined;
     if (!mispContext(doc, st.index, full, sc?.path ?? [], sc)) continue;

@@ -1,0 +1,106 @@
+/**
+ * Pure edit builders for quick fixes: for one finding, the ways to fix it (move the key to an environment
+ * variable or to HashiCorp Vault, switch TLS verification back on, suppress), each a list of offset edits
+ * that leave the file valid. No I/O: storing the key and applying the edits is the caller's job.
+ */
+import { redact } from '../mask';
+import { isCodeFormat } from '../formats/code';
+import type { Finding, FixData, KeyFixData, RuleId } from '../types';
+import { codeKeyPlans } from './codePlans';
+import { configKeyPlans } from './configRefs';
+import { dockerfileKeyPlans } from './dockerfile';
+import { applyEdits, eolOf } from './edits';
+import { chooseEnvVar } from './envName';
+import { plainSecretValue } from './literal';
+import { normalizeFixSettings, type FixPlan, type FixSettings, type KeyCtx } from './model';
+import { cellAt, decodeFix, encodePlan, outputPlans } from './notebook';
+import { findingOffset, suppressPlan } from './suppress';
+import { terraformKeyPlans } from './terraform';
+import { tlsPlans } from './tls';
+import { yamlKeyPlans } from './yamlPlans';
+
+export { applyEdits } from './edits';
+export { DEFAULT_FIX_SETTINGS, normalizeFixSettings } from './model';
+export type { FixPlan, FixPlanId, FixSettings, OffsetEdit, VaultRef } from './model';
+
+const ORDER: Record<FixPlan['id'], number> = { env: 0, vault: 1, tls: 2, 'tls-ca': 3, redact: 4, suppress: 5 };
+
+/**
+ * The plans that fix one finding, preferred first. `text` is the text the finding's offsets refer to.
+ * Plans whose edits would overlap are dropped; titles and notes never contain a key.
+ */
+export function planFixes(text: string, finding: Pick<Finding, 'ruleId' | 'fix'>, settings?: Partial<FixSettings>): FixPlan[] {
+  const s = normalizeFixSettings(settings);
+  const { ruleId, fix } = finding;
+  let plans: FixPlan[];
+  if (fix.container === 'ipynb') plans = notebookPlans(text, ruleId, fix, s);
+  else plans = plainPlans(text, ruleId, fix, s);
+  return plans
+    .filter((p) => p.edits.length > 0 && editsApply(text, p))
+    .map((p) => ({ ...p, title: redact(p.title), note: p.note === undefined ? undefined : redact(p.note) }))
+    .sort((a, b) => ORDER[a.id] - ORDER[b.id]);
+}
+
+function editsApply(text: string, p: FixPlan): boolean {
+  try { applyEdits(text, p.edits); return true; } catch { return false; }
+}
+
+type Settings = ReturnType<typeof normalizeFixSettings>;
+
+function plainPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings, priorCode?: string): FixPlan[] {
+  const eol = eolOf(text);
+  const out: FixPlan[] = [];
+  if (fix.type === 'key') {
+    const envVar = chooseEnvVar(priorCode ? `${priorCode}\n${text}` : text, s.envVarName, s.envVarExplicit);
+    out.push(...keyPlans({ text, ruleId, fix, format: fix.format, settings: s, envVar, eol, priorCode }));
+  } else {
+    out.push(...tlsPlans({ text, fix, format: fix.format, settings: s, eol }));
+  }
+  const sup = suppressPlan(text, ruleId, fix, eol);
+  if (sup) out.push(sup);
+  return out;
+}
+
+function keyPlans(c: KeyCtx): FixPlan[] {
+  switch (c.format) {
+    case 'yaml': return yamlKeyPlans(c);
+    case 'hcl': return terraformKeyPlans(c);
+    case 'dockerfile': return dockerfileKeyPlans(c);
+    case 'markdown': case 'plaintext': return [redactPlan(c.fix)];
+    default: return isCodeFormat(c.format) ? codeKeyPlans(c) : configKeyPlans(c);
+  }
+}
+
+function redactPlan(fix: KeyFixData): FixPlan {
+  return {
+    id: 'redact', title: 'Replace the MISP key with [REDACTED]', edits: [{ start: fix.valueStart, end: fix.valueStart + 40, newText: '[REDACTED]' }], storesSecret: true,
+    note: 'Prose and saved output cannot read a variable: the key is stored first, then blanked out here.',
+  };
+}
+
+function notebookPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings): FixPlan[] {
+  const cell = cellAt(text, findingOffset(text, fix));
+  if (!cell) return [];
+  if (cell.inOutput) return outputPlans(text, ruleId, fix, cell);
+  if (!cell.source) return [];
+  const local = decodeFix(cell.source, fix);
+  if (!local) return [];
+  const d = cell.source;
+  return plainPlans(d.text, ruleId, local, s, cell.cellType === 'code' ? cell.priorCode : undefined).map((p) => encodePlan(text, d, p));
+}
+
+/**
+ * The key a plan moves, for storing it (and reading it back) before the edits are applied: joins the
+ * fragments of a split literal, decodes base64 Secret data, reads through notebook JSON escapes.
+ */
+export function secretValue(text: string, fix: KeyFixData): string {
+  if (fix.container === 'ipynb') {
+    const cell = cellAt(text, fix.valueStart);
+    if (cell?.source && !cell.inOutput) {
+      const local = decodeFix(cell.source, fix);
+      if (local && local.type === 'key') return plainSecretValue(cell.source.text, local);
+    }
+    return text.slice(fix.valueStart, fix.valueStart + 40);
+  }
+  return plainSecretValue(text, fix);
+}

@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import { analyzeText, type RuleId } from '../../server/src/core';
+import { fakeKey } from './helpers';
+
+const K = fakeKey(21);
+
+/** Real-world shapes: [text with KEY, path, expected rule ids in order of position]. */
+const SHAPES: Array<[string, string, RuleId[]]> = [
+  ['x-misp: &misp-env\n  MISP_URL: https://misp.example.org\n  MISP_KEY: KEY\nservices:\n  a:\n    environment:\n      <<: *misp-env\n', 'docker-compose.yml', ['plaintext-config-key']],
+  ['Run it:\n\n```sh\ndocker run -e MISP_URL=https://misp.example.org -e MISP_KEY=KEY misp/feeder\n```\n', 'README.md', ['hardcoded-key']],
+  [JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, outputs: [], source: ['%env MISP_KEY=KEY\n', 'from pymisp import PyMISP\n'] }], metadata: {} }, null, 1), 'n.ipynb', ['hardcoded-key']],
+  ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n# misp\n', 'jwt.txt', []],
+  ['import requests\ns = requests.Session()\ns.headers.update({"Authorization": "KEY"})\ns.verify = False\ns.get("https://misp.example.org/events/index")\n', 'sess.py', ['hardcoded-key', 'tls-verify-disabled']],
+  ['import aiohttp\nasync def f(s):\n    await s.get(f"{MISP_URL}/events/index", ssl=False, headers={"Authorization": MISP_KEY})\n', 'a.py', ['tls-verify-disabled']],
+  ['SET MISP_KEY=KEY\ncurl -k -H "Authorization: %MISP_KEY%" https://misp.example.org/events/index\n', 'pull.bat', ['hardcoded-key', 'tls-verify-disabled']],
+  ['pipeline {\n  environment {\n    MISP_KEY = "KEY"\n  }\n}\n', 'Jenkinsfile', ['hardcoded-key']],
+  ['MISP_KEY := KEY\npull:\n\tcurl -H "Authorization: $(MISP_KEY)" https://misp.example.org/events/index\n', 'Makefile', ['key-in-command-line']],
+  ['misp:\n  script: |\n    #!/bin/sh\n    curl -k -H "Authorization: KEY" https://misp.example.org/events/index\n', 'ci.yml', ['tls-verify-disabled', 'key-in-command-line']],
+  ['\ufeffmisp_key = "KEY"\n', 'keys.py', ['hardcoded-key']],
+  ['import httpx\nclient = httpx.Client(base_url="https://misp.example.org", verify=False, headers={"Authorization": "KEY"})\n', 'h.py', ['tls-verify-disabled', 'hardcoded-key']],
+  ['import urllib3\nhttp = urllib3.PoolManager(cert_reqs="CERT_NONE")\nhttp.request("GET", "https://misp.example.org/events/index", headers={"Authorization": "KEY"})\n', 'u.py', ['tls-verify-disabled', 'hardcoded-key']],
+  ['misp = PyMISP(ssl=False, key="KEY", url="https://misp.example.org")\n', 'kw.py', ['tls-verify-disabled', 'hardcoded-key']],
+  ['misp.url=https://misp.example.org\nmisp.key : KEY\nmisp.ssl.verify : false\n', 'app.properties', ['plaintext-config-key', 'tls-verify-disabled']],
+  ['[misp]\nurl: https://misp.example.org\n; comment\nkey: KEY\nverify: false\n', 'config.cfg', ['plaintext-config-key', 'tls-verify-disabled']],
+  ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: misp\ndata:\n  MISP_KEY: KEY\n', 'cm.yaml', ['plaintext-config-key']],
+  ['resource "kubernetes_secret" "misp" {\n  data = {\n    api_key = "KEY"\n  }\n}\n', 'k.tf', ['plaintext-config-key']],
+  ['val client = MispClient(url = "https://misp.example.org", apiKey = "KEY")\n', 'Main.kt', ['hardcoded-key']],
+  ['misp_key = "KEY"\nmisp_key2 = "KEY2"\n', 'keys.py', ['hardcoded-key', 'hardcoded-key']],
+  ['{"misp_servers":[{"url":"https://misp.example.org","key":"KEY"}]}', 'servers.json', ['plaintext-config-key']],
+  ['headers = {"Authorization": "KEY"}\nrequests.post("https://misp.example.org/events/add", headers=headers)\n', 'add.py', ['hardcoded-key']],
+  ['const client = axios.create({ baseURL: "https://misp.example.org", headers: { Authorization: "KEY" }, httpsAgent: new https.Agent({ rejectUnauthorized: false }) });\n', 'c.js', ['hardcoded-key', 'tls-verify-disabled']],
+  ['const apiKey = process.env.MISP_KEY || "KEY";\n', 'sync.js', ['hardcoded-key']],
+  ['key = os.environ.get("MISP_KEY") or "KEY"\n', 'sync.py', ['hardcoded-key']],
+  ['services:\n  misp:\n    environment:\n      - "ADMIN_KEY=${ADMIN_KEY:-KEY}"\n', 'docker-compose.override.yml', ['plaintext-config-key']],
+  ['server {\n  location /misp/ {\n    proxy_pass https://misp.internal;\n    proxy_set_header Authorization "KEY";\n    proxy_ssl_verify off;\n  }\n}\n', 'misp-proxy.conf', ['plaintext-config-key', 'tls-verify-disabled']],
+  ['play.ws.ssl.loose.disableHostnameVerification = false\nmisp.url = "https://misp.example.org"\n', 'application.conf', []],
+  ['import javax.net.ssl.*;\nimport org.apache.http.conn.ssl.NoopHostnameVerifier;\n// MISP client\nclass M {}\n', 'M.java', []],
+];
+
+describe('real-world shapes', () => {
+  for (const [raw, path, rules] of SHAPES) {
+    it(`${path}: ${rules.join(', ') || 'nothing'}`, () => {
+      const text = raw.replace(/KEY2/g, fakeKey(22)).replace(/(?<![A-Z_])KEY(?![A-Z_0-9])/g, K);
+      const r = analyzeText(text, { path });
+      assert.deepEqual(r.findings.map((f) => f.ruleId), rules, JSON.stringify(r.findings.map((f) => [f.ruleId, text.slice(f.start, f.end)])));
+      for (const f of r.findings) if (f.ruleId !== 'tls-verify-disabled') assert.ok([K, fakeKey(22)].includes(text.slice(f.start, f.end)));
+    });
+  }
+});
