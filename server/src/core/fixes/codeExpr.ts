@@ -126,7 +126,7 @@ export function composeLiteral(span: KeySpan, expr: Expr, o: ComposeOpts): strin
     }
     case 'javascript': case 'typescript': {
       let out: string;
-      if (alone && !o.tagged) out = expr('"') + (o.tsNonNull && !o.jsx ? '!' : '');
+      if (alone && !o.tagged) out = expr('"') + (o.tsNonNull && o.kind === 'env' && !o.jsx ? '!' : '');
       else out = `\`${hasB ? toTemplate(b, !!o.jsx) : ''}\${${expr('"')}}${hasA ? toTemplate(a, !!o.jsx) : ''}\``;
       return o.jsx ? `{${out}}` : out;
     }

@@ -103,7 +103,8 @@ function placementMode(text: string, format: FormatId, fix: FixData, at: number,
     return startOk ? 'next' : 'file';
   }
   if (OWN_LINE.has(format)) {
-    if (continued(ls)) return 'file';
+    // Docker drops comment lines inside a continued instruction; other line formats would glue them to the value.
+    if (continued(ls) && format !== 'dockerfile') return 'file';
     if (format === 'ini' && /^\s/.test(line) && fix.type === 'key') return 'file';
     if (fix.type === 'key' && fix.quote && lineStartAt(text, fix.literalStart) !== ls) return 'file';
     return 'next';

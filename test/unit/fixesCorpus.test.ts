@@ -1,0 +1,38 @@
+/** Every plan for every finding of every corpus file: the finding goes, the key is kept, the file still parses. */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { analyzeText } from '../../server/src/core';
+import { planFixes } from '../../server/src/core/fixes';
+import { describeFile } from './fixesCheck';
+
+const ROOT = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'corpus');
+const SETTINGS = { caBundle: '/etc/ssl/certs/misp-ca.pem' };
+
+function walk(d: string): string[] {
+  return readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name === 'expected.json' ? [] : [join(d, e.name)]));
+}
+
+const files = walk(ROOT).map((p) => ({ rel: relative(ROOT, p).replace(/\\/g, '/'), text: readFileSync(p, 'utf8') }));
+const expected = JSON.parse(readFileSync(join(ROOT, 'expected.json'), 'utf8')) as { findings: Array<{ file: string; line: number; kind: string; match: string }> };
+
+describe('fix plans: the public corpus', () => {
+  it('covers every finding listed in expected.json', () => {
+    let n = 0;
+    for (const { rel, text } of files) for (const f of analyzeText(text, { path: rel }).findings) { n++; assert.ok(planFixes(text, f, SETTINGS).length > 0, `${rel}: no plan for ${f.ruleId}`); }
+    assert.equal(n, expected.findings.length);
+  });
+  for (const { rel, text } of files) {
+    if (!analyzeText(text, { path: rel }).findings.length) continue;
+    const keys = expected.findings.filter((e) => e.file === rel).map((e) => /[A-Za-z0-9]{40}/.exec(e.match)?.[0]).filter((k): k is string => !!k);
+    describe(rel, () => describeFile(rel, text, { settings: SETTINGS, keys }));
+  }
+});
+
+describe('fix plans: the corpus with CRLF line breaks', () => {
+  for (const { rel, text } of files) {
+    if (!/\.(py|ya?ml|env|ini|conf|toml|properties|sh|ts|go|java|php)$|Dockerfile$|\.env$/.test(rel) || !analyzeText(text, { path: rel }).findings.length) continue;
+    const crlf = text.replace(/\r?\n/g, '\r\n');
+    describe(`${rel} (CRLF)`, () => describeFile(rel, crlf, { settings: SETTINGS, crlf: true }));
+  }
+});
