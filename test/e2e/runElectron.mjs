@@ -90,8 +90,8 @@ for (const pass of PASSES) {
     });
     if (!existsSync(resultsFile)) throw new Error('the suite wrote no results: it did not run');
     const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    if (code !== 0 || results.failures > 0) throw new Error(`${results.failures} failure(s) (exit ${code})`);
     if (!results.tests.some((t) => t.state === 'passed')) throw new Error('the suite ran no tests');
-    if (code !== 0 || results.failures > 0) throw new Error(`${results.failures} test(s) failed (exit ${code})`);
     log(`${pass}: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {
     failed = true;

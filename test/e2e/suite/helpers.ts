@@ -13,6 +13,32 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 /** `publisher.name` of the extension under test. */
 export const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
 
+/** What the extension's activate() returns, as far as the tests rely on it. */
+interface MispGuardApi { ready: Promise<void> }
+
+/**
+ * Activates the extension and waits until its language server is initialised. Fails fast (instead of every
+ * test timing out on diagnostics) when the server cannot start, e.g. a .vsix without dist/server.js.
+ */
+export async function serverReady(timeoutMs = 30_000): Promise<void> {
+  const ext = vscode.extensions.getExtension<MispGuardApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed`);
+  const api = await ext.activate();
+  if (!api || typeof api.ready?.then !== 'function') throw new Error(`${EXTENSION_ID}'s activate() returned no ready promise`);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([api.ready, new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the language server was not ready after ${timeoutMs / 1000} s`)), timeoutMs);
+    })]);
+  } catch (e) {
+    const server = path.join(ext.extensionPath, 'dist', 'server.js');
+    const missing = fs.existsSync(server) ? '' : ` (${server} does not exist)`;
+    throw new Error(`the language server did not start${missing}: ${(e as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A run of 40 key characters: a MISP auth key that was not masked. */
 export const KEY_LIKE = /[A-Za-z0-9]{40}/;
 
