@@ -97,6 +97,8 @@ export interface ComposeOpts {
   tagged?: boolean;
   /** TS: a standalone `process.env.X` gets `!` (it is `string | undefined`). */
   tsNonNull?: boolean;
+  /** The literal stands alone (an argument, an assignment's value): a concatenation needs no parentheses. */
+  standalone?: boolean;
 }
 
 /**
@@ -148,7 +150,8 @@ export function composeLiteral(span: KeySpan, expr: Expr, o: ComposeOpts): strin
         if (inline) return `${b.frag.letters}${b.frag.quote}${b.content}${inline}${a.content}${a.frag.closer}`;
       }
       const op = format === 'php' || format === 'perl' ? '.' : format === 'lua' ? '..' : '+';
-      return `(${[hasB ? lit(b) : '', expr(q0), hasA ? lit(a) : ''].filter(Boolean).join(` ${op} `)})`;
+      const sum = [hasB ? lit(b) : '', expr(q0), hasA ? lit(a) : ''].filter(Boolean).join(` ${op} `);
+      return o.standalone ? sum : `(${sum})`;
     }
     default:
       return undefined;

@@ -96,6 +96,14 @@ function literalEdits(c: KeyCtx, span: KeySpan, expr: Expr, kind: 'env' | 'vault
 function composeOpts(c: KeyCtx, span: KeySpan, kind: 'env' | 'vault'): ComposeOpts {
   const { text, format } = c;
   const o: ComposeOpts = { format, kind, envName: c.envVar };
+  // A concatenation needs no parentheses where it is a whole assignment value or argument. PowerShell
+  // parses command arguments differently, so there only a whole assignment value counts.
+  const prev = /\S?\s*$/.exec(text.slice(Math.max(0, span.start - 40), span.start))![0].trim();
+  const rest = text.slice(span.end, lineEndAt(text, span.end)).trim();
+  const comparison = /(?:[=!<>]=|=>)\s*$/.test(text.slice(Math.max(0, span.start - 4), span.start));
+  o.standalone = format === 'powershell'
+    ? prev === '=' && (rest === '' || rest.startsWith('#') || rest.startsWith(';'))
+    : /^[=(,[{:]$/.test(prev) && !comparison && /^[),;\]}]?/.test(rest) && /^(?:[),;\]}]|$|\/\/|#)/.test(rest);
   if (format === 'python') {
     const toks = tokensOf(text, format).filter((t) => t.kind === 'string');
     const gapOk = (s: string) => /^(?:\s|\\\r?\n)*$/.test(s);

@@ -74,6 +74,11 @@ export function configKeyPlans(c: KeyCtx): FixPlan[] {
         plan(c, 'env', [hoconEnvEdit(c)], `\${?${c.envVar}} is HOCON's optional environment substitution (unquoted); the setting is left out when ${c.envVar} is unset.`),
         plan(c, 'vault', [valueEdit(c, consulTemplate(v, '"'), '"')], `Or ${TEMPLATE_NOTE}`),
       ];
+    case 'nginx':
+      return [
+        plan(c, 'env', [valueEdit(c, `\${${c.envVar}}`, '"')], `nginx itself cannot read environment variables: this works when the file is an envsubst template (the official nginx image renders /etc/nginx/templates/*.template at start-up).`, false),
+        plan(c, 'vault', [valueEdit(c, consulTemplate(v, '"'), '"')], `Or ${TEMPLATE_NOTE}`),
+      ];
     case 'logstash':
       return [plan(c, 'env', [valueEdit(c, `\${${c.envVar}}`, '"')], `Logstash expands \${${c.envVar}} from the environment or from the Logstash keystore (logstash-keystore add ${c.envVar}).`)];
     default:

@@ -14,7 +14,7 @@ import type { FixPlan, OffsetEdit } from './model';
 
 type Mode = 'line' | 'next' | 'file';
 
-const HASH = new Set<FormatId>(['python', 'ruby', 'perl', 'r', 'powershell', 'shell', 'yaml', 'toml', 'hocon', 'hcl', 'logstash', 'dotenv', 'ini', 'properties', 'dockerfile', 'makefile']);
+const HASH = new Set<FormatId>(['python', 'ruby', 'perl', 'r', 'powershell', 'shell', 'yaml', 'toml', 'hocon', 'hcl', 'logstash', 'dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'nginx']);
 const SLASH = new Set<FormatId>(['javascript', 'typescript', 'go', 'java', 'kotlin', 'groovy', 'csharp', 'c', 'rust', 'swift', 'php']);
 /** Formats whose comments must stand on their own line (a trailing `#` would become part of the value). */
 const OWN_LINE = new Set<FormatId>(['dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'batch']);
@@ -121,7 +121,7 @@ function placementMode(text: string, format: FormatId, fix: FixData, at: number,
     if (!spans) return 'line';
     return sc && lineStartAt(text, sc.literalStart) === ls ? 'next' : 'file';
   }
-  if (format === 'toml' || format === 'hocon' || format === 'hcl' || format === 'logstash') {
+  if (format === 'toml' || format === 'hocon' || format === 'hcl' || format === 'logstash' || format === 'nginx') {
     const before = text.slice(0, le);
     const triple = (before.match(/"""|'''/g) ?? []).length % 2 === 1;
     const heredoc = format === 'hcl' && /<<-?[A-Za-z_]\w*\s*$/m.test(before.slice(before.lastIndexOf('\n', ls - 2) + 1, ls));
