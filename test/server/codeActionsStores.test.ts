@@ -1,0 +1,170 @@
+/**
+ * The key stores on their own: Vault KV v2 (the in-process fake, or a real Vault from VAULT_ADDR and
+ * VAULT_TOKEN), the `.env` file, and the store-then-read-back protocol that guards every key move.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import ignore from 'ignore';
+import { DotenvStore, parseDotenv, setEntry } from '../../server/src/node/secretStores/dotenv';
+import { storeVerified, StoreError } from '../../server/src/node/secretStores/store';
+import type { SecretRef, SecretStore } from '../../server/src/node/secretStores/store';
+import { vaultConnection, VaultStore } from '../../server/src/node/secretStores/vault';
+import { vaultUnderTest } from '../support/fakeVault';
+import type { VaultUnderTest } from '../support/fakeVault';
+import { KEY } from './testData';
+
+const OTHER = 'Zq81LmN0pQrStUvWxYz2AbCdEfGhIjKlMn3oPqRs';
+const tmp = (): string => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'misp-guard-store-')));
+const ref = (over: Partial<SecretRef['vault']> = {}, name = 'MISP_KEY'): SecretRef => ({ name, vault: { mount: 'secret', path: 'misp', field: 'api_key', ...over } });
+const mode = (p: string): number => fs.statSync(p).mode & 0o777;
+
+async function rejects(p: Promise<unknown>, pattern: RegExp, secrets: string[]): Promise<string> {
+  const error = await p.then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof StoreError, `expected a StoreError, got ${String(error)}`);
+  assert.match(error.message, pattern);
+  for (const s of secrets) assert.ok(!error.message.includes(s), 'the message holds a secret');
+  return error.message;
+}
+
+describe('key stores: Vault KV v2', function () {
+  let vault: VaultUnderTest;
+  before(async function () {
+    vault = await vaultUnderTest();
+    if (vault.real) this.test!.parent!.title += ` (real Vault at ${vault.address})`;
+  });
+  after(() => vault.close());
+
+  const store = (token = vault.token) => new VaultStore({ address: vault.address, token });
+
+  it('writes the field, keeps the other fields of the secret, reads it back', async () => {
+    const p = vault.freshPath();
+    await vault.write(p, { url: 'https://misp.example.org', other: 'x' });
+    const r = ref({ mount: vault.mount, path: p });
+    const s = store();
+    const stored = await storeVerified(s, r, KEY, [vault.token]);
+    assert.equal(stored.alreadyThere, false);
+    assert.match(stored.where, new RegExp(`${vault.mount}/${p} \\(field api_key\\)`));
+    assert.deepEqual(await vault.read(p), { url: 'https://misp.example.org', other: 'x', api_key: KEY });
+    assert.equal(await s.read(r), KEY);
+    // A second run finds the value there and writes nothing.
+    assert.equal((await storeVerified(s, r, KEY)).alreadyThere, true);
+  });
+
+  it('creates a missing secret', async () => {
+    const p = vault.freshPath();
+    await storeVerified(store(), ref({ mount: vault.mount, path: p, field: 'misp_key' }), KEY);
+    assert.deepEqual(await vault.read(p), { misp_key: KEY });
+  });
+
+  it('never overwrites a different value', async () => {
+    const p = vault.freshPath();
+    await vault.write(p, { api_key: OTHER });
+    await rejects(storeVerified(store(), ref({ mount: vault.mount, path: p }), KEY), /already holds a different value/, [KEY, OTHER]);
+    assert.deepEqual(await vault.read(p), { api_key: OTHER });
+  });
+
+  it('fails with the reason, without the token or the key: wrong token, Vault down, unknown mount', async () => {
+    const p = vault.freshPath();
+    const wrong = 'hvs.not-the-right-token-0000';
+    const m = await rejects(storeVerified(store(wrong), ref({ mount: vault.mount, path: p }), KEY, [wrong]), /HTTP 403/, [KEY, wrong]);
+    assert.match(m, /token/);
+    const down = new VaultStore({ address: 'http://127.0.0.1:9', token: vault.token, timeoutMs: 3000 });
+    await rejects(storeVerified(down, ref(), KEY, [vault.token]), /unreachable \((ECONNREFUSED|ETIMEDOUT)\)/, [KEY, vault.token]);
+    await rejects(storeVerified(store(), ref({ mount: 'no-such-mount-misp-guard', path: p }), KEY, [vault.token]), /Vault refused to write no-such-mount-misp-guard/, [KEY, vault.token]);
+    assert.equal(await vault.read(p), undefined);
+  });
+
+  it('takes address and token from settings, else VAULT_ADDR / VAULT_TOKEN / ~/.vault-token, and says what is missing', () => {
+    const home = tmp();
+    assert.deepEqual(vaultConnection({ address: 'https://v:8200/', token: 't1' }, { HOME: home }), { address: 'https://v:8200', token: 't1', namespace: undefined, caCert: undefined });
+    assert.equal(vaultConnection({}, { HOME: home, VAULT_ADDR: 'http://a:1', VAULT_TOKEN: 't2' }).token, 't2');
+    fs.writeFileSync(path.join(home, '.vault-token'), 't3\n');
+    assert.equal(vaultConnection({}, { HOME: home, VAULT_ADDR: 'http://a:1' }).token, 't3');
+    assert.throws(() => vaultConnection({}, { HOME: home }), /no Vault address/);
+    assert.throws(() => vaultConnection({ address: 'ftp://x' }, { HOME: home }), /http/);
+    fs.rmSync(path.join(home, '.vault-token'));
+    assert.throws(() => vaultConnection({ address: 'http://a:1' }, { HOME: home }), /no Vault token/);
+  });
+});
+
+describe('key stores: .env file', () => {
+  it('creates .env with mode 0600 and git-ignores it before writing the key', async () => {
+    const ws = tmp();
+    const s = new DotenvStore(ws);
+    const stored = await storeVerified(s, ref(), KEY);
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `MISP_KEY=${KEY}\n`);
+    assert.equal(mode(path.join(ws, '.env')), 0o600);
+    assert.ok(ignore().add(fs.readFileSync(path.join(ws, '.gitignore'), 'utf8')).ignores('.env'));
+    assert.match(stored.notes.join('\n'), /added \/\.env to/);
+    assert.deepEqual(fs.readdirSync(ws).sort(), ['.env', '.gitignore'], 'no temporary file left behind');
+  });
+
+  it('replaces or appends the entry, keeps other lines and CRLF, tightens a readable file', async () => {
+    const ws = tmp();
+    fs.writeFileSync(path.join(ws, '.gitignore'), 'node_modules\n*.env');
+    fs.writeFileSync(path.join(ws, '.env'), 'MISP_URL=https://misp.example.org\r\nexport MISP_KEY=\r\n# comment\r\n', { mode: 0o644 });
+    fs.chmodSync(path.join(ws, '.env'), 0o644);
+    const s = new DotenvStore(ws);
+    const stored = await storeVerified(s, ref(), KEY);
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `MISP_URL=https://misp.example.org\r\nexport MISP_KEY=${KEY}\r\n# comment\r\n`);
+    assert.equal(mode(path.join(ws, '.env')), 0o600);
+    assert.equal(fs.readFileSync(path.join(ws, '.gitignore'), 'utf8'), 'node_modules\n*.env', '*.env already ignores it');
+    assert.match(stored.notes.join('\n'), /readable by others \(mode 644\)/);
+  });
+
+  it('never overwrites a different value', async () => {
+    const ws = tmp();
+    fs.writeFileSync(path.join(ws, '.env'), `MISP_KEY=${OTHER}\n`);
+    await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /already holds a different value/, [KEY, OTHER]);
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `MISP_KEY=${OTHER}\n`);
+  });
+
+  it('refuses a .env that git tracks (ignoring would not untrack it)', async function () {
+    const ws = tmp();
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: ws });
+    } catch {
+      this.skip();
+    }
+    fs.writeFileSync(path.join(ws, '.env'), 'MISP_URL=x\n');
+    execFileSync('git', ['add', '.env'], { cwd: ws });
+    await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /tracked by git/, [KEY]);
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), 'MISP_URL=x\n');
+  });
+
+  it('fails without writing when the file cannot be written', async () => {
+    const ws = tmp();
+    fs.mkdirSync(path.join(ws, '.env'));
+    await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /cannot (read|write) .*\.env \(EISDIR\)/, [KEY]);
+  });
+
+  it('fails in a read-only folder', async function () {
+    if (process.getuid?.() === 0) this.skip(); // root writes anyway; the EISDIR test above covers the failure path
+    const ws = tmp();
+    fs.chmodSync(ws, 0o555);
+    try {
+      await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /EACCES|EPERM/, [KEY]);
+    } finally {
+      fs.chmodSync(ws, 0o755);
+    }
+  });
+
+  it('parses and sets entries like the usual loaders', () => {
+    const env = parseDotenv('A=1\nexport B="two words" \nC=\'x\'\nD=bare # comment\nA=3\n');
+    assert.deepEqual([...env], [['A', '3'], ['B', 'two words'], ['C', 'x'], ['D', 'bare']]);
+    assert.equal(setEntry('', 'K', 'v'), 'K=v\n');
+    assert.equal(setEntry('X=1', 'K', 'a b'), 'X=1\nK="a b"\n');
+  });
+});
+
+describe('key stores: the read-back check', () => {
+  it('fails when the store does not return what was written', async () => {
+    const lying: SecretStore = { kind: 'dotenv', notes: [], describe: () => 'MISP_KEY in nowhere', read: async () => undefined, write: async () => undefined };
+    await rejects(storeVerified(lying, ref(), KEY), /read-back check failed: MISP_KEY in nowhere/, [KEY]);
+    const garbling: SecretStore = { ...lying, read: (() => { let n = 0; return async () => (n++ === 0 ? undefined : KEY.slice(0, 39)); })() };
+    await rejects(storeVerified(garbling, ref(), KEY), /read-back check failed/, [KEY, KEY.slice(0, 39)]);
+  });
+});
