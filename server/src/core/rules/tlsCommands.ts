@@ -1,0 +1,111 @@
+/** TLS switched off on command lines (curl -k, --insecure) and in PyMISP calls (ssl=False, a False variable). */
+import { mentionsMisp } from '../context';
+import type { Doc } from '../doc';
+import { lineEndAt, lineStartAt } from '../text';
+import { fixFor, type TlsHit } from './tlsScope';
+
+const FLAG_CANDIDATE = /-{1,2}[A-Za-z][\w-]*(?:=false)?/g;
+const FLAG = /^(--insecure|--no-check-certificate|--no-verify(?:-ssl)?|--no-ssl-verify|--ssl-no-verify|--skip-tls-verify|--insecure-skip-tls-verify|--tls-verify=false|--[\w-]*-insecure|-SkipCertificateCheck|-[A-Za-z]*k[A-Za-z]*)$/;
+const FLAG_BEFORE = /[\s"'[,]/;
+const FLAG_AFTER = /[\s"',\]\\]/;
+
+/** curl -k / --insecure and other command-line switches, in commands that talk to MISP. */
+export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
+  const { text } = doc;
+  FLAG_CANDIDATE.lastIndex = 0;
+  for (let m = FLAG_CANDIDATE.exec(text); m; m = FLAG_CANDIDATE.exec(text)) {
+    const flag = m[0];
+    if (!FLAG.test(flag)) continue;
+    if (m.index > 0 && !FLAG_BEFORE.test(text[m.index - 1])) continue;
+    const after = text[m.index + flag.length];
+    if (after !== undefined && !FLAG_AFTER.test(after)) continue;
+    const stmt = statementAround(text, m.index);
+    if (flag.startsWith('-') && !flag.startsWith('--') && flag !== '-SkipCertificateCheck') {
+      // Short -k only means "insecure" to curl; look for curl earlier in the same command.
+      if (!/\bcurl\b/.test(stmt.slice(0, m.index - stmtStart(text, m.index)))) continue;
+      if (flag.length > 6) continue;
+    }
+    if (!mentionsMisp(stmt) && !(doc.fileMisp && /authorization|misp/i.test(stmt))) continue;
+    let start = m.index;
+    let end = m.index + flag.length;
+    let replacement = '';
+    if (/^-[A-Za-z]*k[A-Za-z]*$/.test(flag) && flag !== '-k') {
+      replacement = flag.replace('k', '');
+    } else {
+      // Remove the flag with one neighbouring space so the command stays well formed.
+      if (text[end] === ' ') end++;
+      else if (text[start - 1] === ' ') start--;
+    }
+    add({ start: m.index, end: m.index + flag.length, what: flag, fix: fixFor(doc, start, end, replacement, flag) });
+  }
+}
+
+function stmtStart(text: string, at: number): number {
+  let s = lineStartAt(text, at);
+  while (s > 1 && text[s - 2] === '\\') s = lineStartAt(text, s - 2);
+  return s;
+}
+
+function statementAround(text: string, at: number): string {
+  const s = stmtStart(text, at);
+  let e = lineEndAt(text, at);
+  while (text[e - 1] === '\\' && e < text.length) e = lineEndAt(text, e + 1 + (text[e] === '\r' && text[e + 1] === '\n' ? 1 : 0));
+  return text.slice(s, e);
+}
+
+/** PyMISP(url, key, False) / PyMISP(url, key, ssl=False) / PyMISP(url, key, verify_var) with verify_var = False. */
+export function pymispCalls(doc: Doc, add: (h: TlsHit) => void): void {
+  const { text } = doc;
+  const re = /\b(?:Expanded)?PyMISP\s*\(/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const args = splitArgs(text, m.index + m[0].length);
+    const third = args.find((a) => a.index === 2 && !a.kw);
+    const ssl = args.find((a) => a.kw === 'ssl');
+    const arg = ssl ?? third;
+    if (!arg) continue;
+    const v = arg.value;
+    if (/^(False|0)$/.test(v)) {
+      add({ start: arg.start, end: arg.end, name: 'ssl', what: `PyMISP(..., ssl=${v})`, fix: fixFor(doc, arg.start, arg.end, 'True', 'ssl') });
+    } else if (/^[A-Za-z_]\w*$/.test(v) && v !== 'True') {
+      const def = new RegExp(`^[ \\t]*${v}[ \\t]*=[ \\t]*(False|0)\\b`, 'm').exec(text);
+      if (def) {
+        const s = def.index + def[0].length - def[1].length;
+        add({ start: s, end: s + def[1].length, name: v, what: `${v} = ${def[1]}`, fix: fixFor(doc, s, s + def[1].length, 'True', v) });
+      }
+    }
+  }
+}
+
+interface Arg { index: number; kw?: string; value: string; start: number; end: number }
+
+/** Splits call arguments at top-level commas, from just after `(` to the matching `)`. */
+function splitArgs(text: string, from: number): Arg[] {
+  const out: Arg[] = [];
+  let depth = 0;
+  let i = from;
+  let argStart = from;
+  let quote = '';
+  const limit = Math.min(text.length, from + 2000);
+  const push = (end: number) => {
+    const raw = text.slice(argStart, end);
+    const lead = raw.length - raw.trimStart().length;
+    const trimmed = raw.trim();
+    const kw = /^([A-Za-z_]\w*)\s*=(?!=)\s*/.exec(trimmed);
+    const valueText = kw ? trimmed.slice(kw[0].length) : trimmed;
+    const vs = argStart + lead + (kw ? kw[0].length : 0);
+    out.push({ index: out.length, kw: kw?.[1], value: valueText, start: vs, end: vs + valueText.length });
+  };
+  for (; i < limit; i++) {
+    const c = text[i];
+    if (quote) { if (c === '\\') i++; else if (c === quote) quote = ''; continue; }
+    if (c === '"' || c === "'") { quote = c; continue; }
+    if (c === '#') { while (i < limit && text[i] !== '\n') i++; continue; }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) { if (text.slice(argStart, i).trim()) push(i); return out; }
+      depth--;
+    } else if (c === ',' && depth === 0) { push(i); argStart = i + 1; }
+  }
+  return out;
+}
+
