@@ -13,6 +13,7 @@ import {
 import type { InitializeParams, InitializeResult, WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentSettings } from './documentSettings';
+import { FixFeature } from './fixFeature';
 import { StatusNotification } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
 import { describe, Validator } from './validation';
@@ -53,12 +54,21 @@ function folderPaths(list: readonly WorkspaceFolder[] | null | undefined): strin
   return out;
 }
 
+const fixes = new FixFeature(connection, documents, {
+  settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
+  folders: () => folders,
+  log,
+});
+
 const validator = new Validator({
   document: (uri) => documents.get(uri),
   all: () => documents.all(),
   settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
   folders: () => folders,
-  publish: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, version, diagnostics }),
+  publish: (uri, version, diagnostics) => {
+    fixes.remember(uri, version, diagnostics);
+    void connection.sendDiagnostics({ uri, version, diagnostics });
+  },
   status: (params) => {
     if (statusNotifications) void connection.sendNotification(StatusNotification, params);
   },
@@ -80,6 +90,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       workspace: workspaceFolderEvents ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+      ...fixes.initialize(params),
     },
     serverInfo: { name: 'misp-guard' },
   };

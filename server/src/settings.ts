@@ -19,6 +19,10 @@ export interface VaultSettings {
   field: string;
 }
 
+/** Where a quick fix stores a key before removing it from the file; `ask` asks each time. */
+export type SecretStoreChoice = 'ask' | 'dotenv' | 'vault' | 'secretStorage';
+const STORE_CHOICES: readonly SecretStoreChoice[] = ['ask', 'dotenv', 'vault', 'secretStorage'];
+
 /** Every `mispGuard.*` setting, normalised. */
 export interface Settings {
   /** Analyse documents at all. */
@@ -33,6 +37,12 @@ export interface Settings {
   envVarName: string;
   /** Vault location a quick fix moves a key to (reserved for the quick-fix issue). */
   vault: VaultSettings;
+  /** Where the key quick fixes store a key (`mispGuard.secretStore`). */
+  secretStore: SecretStoreChoice;
+  /** Vault token (`mispGuard.vault.token`, machine scope); empty means "from VAULT_TOKEN or ~/.vault-token". */
+  vaultToken: string;
+  /** CA bundle the TLS quick fix points to instead of the system CAs (`mispGuard.caBundle`); empty: none. */
+  caBundle: string;
 }
 
 /** The settings used when the client sends none. */
@@ -43,6 +53,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   extraKeyNames: [],
   envVarName: 'MISP_KEY',
   vault: { address: '', mount: 'secret', path: 'misp', field: 'api_key' },
+  secretStore: 'ask',
+  vaultToken: '',
+  caBundle: '',
 });
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint', 'off'];
@@ -89,6 +102,9 @@ export function normalizeSettings(raw: unknown): Settings {
       path: str(vault.path, d.vault.path),
       field: str(vault.field, d.vault.field),
     },
+    secretStore: (STORE_CHOICES as readonly unknown[]).includes(r.secretStore) ? (r.secretStore as SecretStoreChoice) : d.secretStore,
+    vaultToken: str(vault.token, d.vaultToken).trim(),
+    caBundle: str(r.caBundle, d.caBundle).trim(),
   };
 }
 

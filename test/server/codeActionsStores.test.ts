@@ -3,7 +3,7 @@
  * VAULT_TOKEN), the `.env` file, and the store-then-read-back protocol that guards every key move.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -141,12 +141,23 @@ describe('key stores: .env file', () => {
     await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /cannot (read|write) .*\.env \(EISDIR\)/, [KEY]);
   });
 
-  it('fails in a read-only folder', async function () {
-    if (process.getuid?.() === 0) this.skip(); // root writes anyway; the EISDIR test above covers the failure path
+  it('fails in a read-only folder', async () => {
     const ws = tmp();
     fs.chmodSync(ws, 0o555);
     try {
-      await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /EACCES|EPERM/, [KEY]);
+      if (process.getuid?.() !== 0) {
+        await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /EACCES|EPERM/, [KEY]);
+      } else {
+        // root writes anyway: run the same store as an unprivileged user
+        const dir = path.join(__dirname, '..', '..', 'server', 'src', 'node', 'secretStores');
+        const script = `const { DotenvStore } = require(${JSON.stringify(path.join(dir, 'dotenv.js'))});
+          const { storeVerified } = require(${JSON.stringify(path.join(dir, 'store.js'))});
+          storeVerified(new DotenvStore(process.argv[1]), { name: 'MISP_KEY', vault: {} }, process.argv[2]).then(() => console.log('stored'), (e) => console.log(e.name + ': ' + e.message));`;
+        const r = spawnSync(process.execPath, ['-e', script, ws, KEY], { uid: 65534, gid: 65534, encoding: 'utf8' });
+        assert.match(r.stdout, /^StoreError: .*(EACCES|EPERM)/);
+        assert.ok(!r.stdout.includes(KEY));
+      }
+      assert.deepEqual(fs.readdirSync(ws), []);
     } finally {
       fs.chmodSync(ws, 0o755);
     }

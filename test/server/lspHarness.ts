@@ -57,6 +57,8 @@ export interface HarnessOptions {
   initializationOptions?: unknown;
   /** Server arguments; default `--stdio`. */
   args?: string[];
+  /** Environment of the server process; default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Custom notifications the harness records. */
@@ -130,7 +132,7 @@ export class LspHarness {
 
   /** Spawns dist/server.js --stdio and completes the initialize handshake. */
   static async start(options: HarnessOptions = {}): Promise<LspHarness> {
-    const proc = spawn(process.execPath, [SERVER, ...(options.args ?? ['--stdio'])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [SERVER, ...(options.args ?? ['--stdio'])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const harness = new LspHarness(proc, connection, options);
     connection.listen();
