@@ -59,8 +59,7 @@ export function suppressPlan(text: string, ruleId: RuleId, fix: FixData, eol: st
   if (mode === 'next') return plan('next', [insertLines(text, ls, [`${indent}${c('next')}`], eol)]);
   if (mode === 'header') {
     // YAML block scalar: the header line (`key: |`) can carry the comment for its first content line.
-    const prev = lineStartAt(text, ls - 1);
-    const pe = lineEndAt(text, prev);
+    const pe = ls - (text[ls - 2] === '\r' && text[ls - 1] === '\n' ? 2 : 1);
     return plan('next', [{ start: pe, end: pe, newText: `  ${c('next')}` }]);
   }
   return plan('file', [insertLines(text, fileHeaderEnd(text, format), [c('file')], eol)]);

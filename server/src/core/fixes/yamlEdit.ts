@@ -38,9 +38,9 @@ export function yamlQuote(s: string): string {
  * Edit that puts `ref` where the key characters are, escaped for the scalar's quoting. A plain scalar
  * that would stop being a plain string (a reference starting with `{`, say) is quoted whole.
  */
-export function yamlValueEdit(text: string, fix: KeyFixData, ref: string): OffsetEdit {
-  const ks = fix.valueStart;
-  const ke = fix.encoding ? fix.valueEnd : fix.valueStart + 40;
+export function yamlValueEdit(text: string, fix: KeyFixData, ref: string, range?: { start: number; end: number }): OffsetEdit {
+  const ks = range?.start ?? fix.valueStart;
+  const ke = range?.end ?? (fix.encoding ? fix.valueEnd : fix.valueStart + 40);
   if (fix.quote === '"') return { start: ks, end: ke, newText: yamlDoubleEscape(ref) };
   if (fix.quote === "'") return { start: ks, end: ke, newText: ref.replace(/'/g, "''") };
   if (fix.quote === '|' || fix.quote === '>') return { start: ks, end: ke, newText: ref };
@@ -56,6 +56,21 @@ export function shellStateInScalar(text: string, fix: KeyFixData): 'none' | 'sin
   if (fix.quote === '"') raw = raw.replace(/\\(.)/g, '$1');
   if (fix.quote === "'") raw = raw.replace(/''/g, "'");
   return shellQuoteState(raw);
+}
+
+/**
+ * Edit putting a shell reference to `$name` in place of the key of a command held by a YAML scalar. Inside
+ * single quotes the quotes are closed and reopened around it, without leaving empty `''` pairs behind.
+ */
+export function yamlShellEdit(text: string, fix: KeyFixData, name: string): OffsetEdit {
+  const state = shellStateInScalar(text, fix);
+  let start = fix.valueStart;
+  let end = fix.valueStart + 40;
+  if (state !== 'single' || fix.quote === "'") return yamlValueEdit(text, fix, shellRef(name, state));
+  let ref = shellRef(name, state);
+  if (text[start - 1] === "'") { start--; ref = ref.slice(1); }
+  if (text[end] === "'") { end++; ref = ref.slice(0, -1); }
+  return yamlValueEdit(text, fix, ref, { start, end });
 }
 
 /** A shell reference to `$name` that is valid in the given quoting state. */

@@ -7,7 +7,7 @@ import { envTitle, vaultTitle } from './codePlans';
 import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
 import { appendBlock, insertLines } from './edits';
 import type { FixPlan, KeyCtx, OffsetEdit, VaultRef } from './model';
-import { keyColumn, locatePair, mapEnd, removePairEdits, shellRef, shellStateInScalar, yamlValueEdit, type Located } from './yamlEdit';
+import { keyColumn, locatePair, mapEnd, removePairEdits, yamlShellEdit, yamlValueEdit, type Located } from './yamlEdit';
 
 const SECRET_NAME = 'misp-credentials';
 const SECRET_KEY = 'api-key';
@@ -85,7 +85,7 @@ function gitlabEdits(c: KeyCtx): OffsetEdit[] | undefined {
   const inVariables = loc?.parentPair && isScalar(loc.parentPair.key) && loc.parentPair.key.value === 'variables';
   if (loc && inVariables && key === c.envVar) return removePairEdits(text, loc);
   if (inVariables || !fix.embedded) return [yamlValueEdit(text, fix, `$${c.envVar}`)];
-  return [yamlValueEdit(text, fix, shellRef(c.envVar, shellStateInScalar(text, fix)))];
+  return [yamlShellEdit(text, fix, c.envVar)];
 }
 
 /** Kubernetes container env entry `value: KEY` → `valueFrom.secretKeyRef`. */
