@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { StatusNotification } from '../../server/src/protocol';
+import { ReadSecretRequest, StatusNotification, StoreSecretRequest } from '../../server/src/protocol';
 import type { MispGuardInitializationOptions, StatusParams } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 
@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): MispGuardApi {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const initializationOptions: MispGuardInitializationOptions = { statusNotifications: true };
+  const initializationOptions: MispGuardInitializationOptions = { statusNotifications: true, secretStorage: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-notebook-cell' }],
     synchronize: { configurationSection: 'mispGuard' },
@@ -39,6 +39,11 @@ export function activate(context: vscode.ExtensionContext): MispGuardApi {
   const analyzed = new vscode.EventEmitter<StatusParams>();
   context.subscriptions.push(analyzed, client.onNotification(StatusNotification, (params) => analyzed.fire(params)));
   context.subscriptions.push(...registerCommands(client));
+  // The key quick fixes' SecretStorage store: the server cannot reach it, so it asks the client.
+  context.subscriptions.push(
+    client.onRequest(StoreSecretRequest, ({ key, value }) => context.secrets.store(key, value)),
+    client.onRequest(ReadSecretRequest, async ({ key }) => (await context.secrets.get(key)) ?? null),
+  );
 
   const ready = client.start();
   ready.catch((error: unknown) => {

@@ -52,6 +52,9 @@ describe('extension manifest', () => {
       'mispGuard.vault.mount': DEFAULT_SETTINGS.vault.mount,
       'mispGuard.vault.path': DEFAULT_SETTINGS.vault.path,
       'mispGuard.vault.field': DEFAULT_SETTINGS.vault.field,
+      'mispGuard.vault.token': DEFAULT_SETTINGS.vaultToken,
+      'mispGuard.secretStore': DEFAULT_SETTINGS.secretStore,
+      'mispGuard.caBundle': DEFAULT_SETTINGS.caBundle,
     };
     assert.deepEqual(Object.keys(props).sort(), Object.keys(flat).sort());
     for (const [key, value] of Object.entries(flat)) assert.deepEqual(props[key].default, value, key);
