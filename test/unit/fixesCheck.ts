@@ -205,7 +205,11 @@ export function checkPlan(path: string, text: string, target: Finding, plan: Fix
     assert.match(value, /^[A-Za-z0-9]{40}$/);
     if (key) assert.equal(value, key);
     else if (!target.fix.split && !target.fix.encoding) assert.equal(value, text.slice(target.fix.valueStart, target.fix.valueStart + 40));
-    if (plan.storesSecret) assert.ok(!out.includes(value), `${plan.id}: the key must leave the file`);
+    if (plan.storesSecret) {
+      assert.ok(!out.includes(value), `${plan.id}: the key must leave the file`);
+      // Idempotence: the old finding no longer fits the fixed text, so no plan can be applied twice.
+      assert.deepEqual(planFixes(out, target), [], `${plan.id}: stale finding data must give no plan`);
+    }
     if (plan.id === 'suppress') assert.ok(plan.edits.every((e) => e.start === e.end && e.newText.includes('misp-guard-ignore')), 'suppress only inserts a directive');
   }
   if (plan.id === 'env') assert.match(plan.envVar ?? '', /^[A-Za-z_]\w*$/);

@@ -166,3 +166,43 @@ describe('fix plans: CRLF files', () => {
     assertCrlf(applyEdits(t, planFixes(t, f).find((p) => p.id === 'suppress')!.edits));
   });
 });
+
+describe('fix plans: suppression forms and guards', () => {
+  const sup = (path: string, text: string, index = 0) => fixed(path, text, 'suppress', index);
+  it('JSX text: a file-level directive (no // inside JSX)', () => {
+    const t = `// MISP panel\nexport const P = () => (\n  <p>\n    misp_key: ${K}\n  </p>\n);\n`;
+    assert.equal(analyzeText(t, { path: 'p.jsx' }).findings.length, 1);
+    assert.match(sup('p.jsx', t), /^\/\/ misp-guard-ignore-file: hardcoded-key\n\/\/ MISP panel/);
+  });
+  it('JSON with comments gets a // line; plain JSON a "//" member; a second "//" member is declined', () => {
+    const jsonc = `{\n  // MISP connection\n  "misp": {\n    "url": "https://misp.example.org",\n    "key": "${K}"\n  }\n}\n`;
+    assert.match(sup('settings.json', jsonc), /\n {4}\/\/ misp-guard-ignore-next-line: plaintext-config-key\n {4}"key"/);
+    const json = `{\n  "misp": {\n    "url": "https://misp.example.org",\n    "key": "${K}"\n  }\n}\n`;
+    const once = sup('c.json', json);
+    assert.match(once, /\n {4}"\/\/": "misp-guard-ignore-next-line: plaintext-config-key",\n {4}"key"/);
+    assert.doesNotThrow(() => JSON.parse(once));
+    const twice = `{\n  "misp": {\n    "//": "note",\n    "key": "${K}"\n  }\n}\n`;
+    const f = analyzeText(twice, { path: 'c.json' }).findings[0];
+    assert.ok(!planFixes(twice, f).some((p) => p.id === 'suppress'));
+  });
+  it('Python: inside a multi-line string the directive covers the file', () => {
+    assert.match(sup('t.py', `import pymisp\nCONFIG = """\n[misp]\nkey = ${K}\n"""\n`), /^# misp-guard-ignore-file: hardcoded-key\nimport pymisp\n/);
+  });
+  it('Markdown: an HTML comment, file-level inside a code fence', () => {
+    assert.match(sup('a.md', `# MISP\n\nmisp_key = "${K}"\n`), /misp_key = "[A-Za-z0-9]{40}" <!-- misp-guard-ignore: hardcoded-key -->\n$/);
+    assert.match(sup('b.md', `# MISP\n\n\`\`\`python\nmisp_key = "${K}"\n\`\`\`\n`), /^<!-- misp-guard-ignore-file: hardcoded-key -->\n# MISP/);
+  });
+  it('stale finding data (an older text) gives no plan', () => {
+    const t = `import pymisp\nmisp_key = "${K}"\n`;
+    const f = analyzeText(t, { path: 'a.py' }).findings[0];
+    assert.deepEqual(planFixes(`# changed\n${t}`, f), []);
+    assert.deepEqual(planFixes('', f), []);
+  });
+  it('titles and notes never hold the key, even when a setting does', () => {
+    const t = `import pymisp\nmisp_key = "${K}"\n`;
+    const f = analyzeText(t, { path: 'a.py' }).findings[0];
+    for (const p of planFixes(t, f, { caBundle: `/etc/${K2}.pem`, vault: { mount: K2, path: 'misp', field: 'api_key' } })) {
+      assert.ok(!p.title.includes(K2) && !(p.note ?? '').includes(K2), p.title);
+    }
+  });
+});

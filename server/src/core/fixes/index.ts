@@ -32,6 +32,7 @@ const ORDER: Record<FixPlan['id'], number> = { env: 0, vault: 1, tls: 2, 'tls-ca
 export function planFixes(text: string, finding: Pick<Finding, 'ruleId' | 'fix'>, settings?: Partial<FixSettings>): FixPlan[] {
   const s = normalizeFixSettings(settings);
   const { ruleId, fix } = finding;
+  if (!fitsText(text, fix)) return [];
   let plans: FixPlan[];
   if (fix.container === 'ipynb') plans = notebookPlans(text, ruleId, fix, s);
   else plans = plainPlans(text, ruleId, fix, s);
@@ -39,6 +40,14 @@ export function planFixes(text: string, finding: Pick<Finding, 'ruleId' | 'fix'>
     .filter((p) => p.edits.length > 0 && editsApply(text, p))
     .map((p) => ({ ...p, title: redact(p.title), note: p.note === undefined ? undefined : redact(p.note) }))
     .sort((a, b) => ORDER[a.id] - ORDER[b.id]);
+}
+
+/** The fix data still describes this text (not a stale version): ranges in bounds, key characters in place. */
+function fitsText(text: string, fix: FixData): boolean {
+  if (fix.type === 'tls') return fix.start >= 0 && fix.start <= fix.end && fix.end <= text.length;
+  if (!(fix.literalStart >= 0 && fix.literalStart <= fix.valueStart && fix.valueEnd <= text.length && fix.literalEnd <= text.length)) return false;
+  const value = text.slice(fix.valueStart, fix.encoding || fix.split ? fix.valueEnd : fix.valueStart + 40);
+  return fix.encoding ? /^[A-Za-z0-9+/=\s]+$/.test(value) : fix.split ? /^[A-Za-z0-9]+$/.test(value) : /^[A-Za-z0-9]{40}$/.test(value);
 }
 
 function editsApply(text: string, p: FixPlan): boolean {

@@ -95,6 +95,8 @@ function placementMode(text: string, format: FormatId, fix: FixData, at: number,
       if (t?.kind === 'string' && lineEndAt(text, t.end) === le) return { mode: 'inline', after: t.end };
       if (!t && fix.type === 'tls' && fix.end <= le) return { mode: 'inline', after: fix.end };
       if (t?.kind === 'comment' && !text.startsWith('/*', t.start)) return 'line';
+      // Outside any string or comment a key can only be JSX text, where `//` would be text too.
+      if (!t) return 'file';
       return startOk ? 'next' : 'file';
     }
     if (format === 'php' && /\?>/.test(text.slice(at, le))) return startOk ? 'next' : 'file';
