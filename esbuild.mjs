@@ -11,5 +11,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: shebang }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: shebang }),
+  // Worker threads of the CLI and workspace scans (loaded from next to cli.js and server.js).
+  build({ ...common, entryPoints: ['server/src/node/scanWorker.ts'], outfile: 'dist/scanWorker.js' }),
 ]);
 for (const f of ['dist/server.js', 'dist/cli.js']) chmodSync(f, 0o755);

@@ -23,7 +23,9 @@ export type SkipReason =
   | 'too-large' // over the size limit
   | 'already-visited' // reached again through a symlink or a repeated path (loops end here)
   | 'not-regular' // FIFO, socket or device
-  | 'unreadable'; // stat/read/readdir failed (permissions, broken symlink, ...)
+  | 'unreadable' // stat/read/readdir failed (permissions, broken symlink, ...)
+  | 'gitignored' // matched by a .gitignore
+  | 'excluded'; // matched by an exclude glob (--exclude, files.exclude, mispGuard.exclude)
 
 /** Human wording of each skip reason, for summaries. */
 export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
@@ -34,6 +36,8 @@ export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
   'already-visited': 'already visited (symlink or repeated path)',
   'not-regular': 'not a regular file',
   unreadable: 'unreadable',
+  gitignored: 'ignored by .gitignore',
+  excluded: 'excluded by a glob',
 };
 
 /** A text file to analyse. */
@@ -60,24 +64,68 @@ export interface SkippedEntry {
 
 export type WalkEntry = WalkedFile | SkippedEntry;
 
+/** A file to analyse, not read yet (see {@link walkPaths}). */
+export interface WalkedPath {
+  kind: 'path';
+  /** Absolute path as reached (symlinks not resolved). */
+  path: string;
+  languageId: string;
+  /** Size in bytes when stat ran (it may change before the file is read). */
+  size: number;
+}
+
 /** Walk options. */
 export interface WalkOptions {
   /** Files over this many bytes are skipped (default {@link DEFAULT_MAX_FILE_SIZE}). */
   maxFileSize?: number;
+  /**
+   * Decides whether an entry below a root is left out (.gitignore, exclude globs): a skip reason, or
+   * undefined to keep it. An ignored directory is not entered. Roots given explicitly are kept.
+   */
+  ignore?: (path: string, isDirectory: boolean) => SkipReason | undefined;
 }
 
 /** Directory names never entered while walking (an explicit root is still scanned, except `.git`). */
 const SKIPPED_DIRS: Readonly<Record<string, SkipReason>> = { '.git': 'git-dir', node_modules: 'dependency-dir' };
 
 /**
- * Walks the given files and directories and yields analysable files and skips.
+ * Walks the given files and directories and yields analysable files (read and decoded) and skips.
  * Synchronous, so a caller can stop or pause between entries.
  */
 export function* walk(roots: readonly string[], options: WalkOptions = {}): Generator<WalkEntry> {
+  for (const entry of walkPaths(roots, options)) {
+    yield entry.kind === 'skip' ? entry : readWalkedPath(entry);
+  }
+}
+
+/**
+ * Reads and decodes a walked path: the file, or a skip when it is binary or unreadable (or grew
+ * over `maxFileSize` since it was walked).
+ */
+export function readWalkedPath(entry: WalkedPath, maxFileSize = Infinity): WalkedFile | SkippedEntry {
+  const p = entry.path;
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(p);
+  } catch (e) {
+    return { kind: 'skip', path: p, reason: 'unreadable', directory: false, detail: errorCode(e) };
+  }
+  if (buf.length > maxFileSize) return { kind: 'skip', path: p, reason: 'too-large', directory: false, detail: `${buf.length} bytes` };
+  const text = decode(buf);
+  if (text === undefined) return { kind: 'skip', path: p, reason: 'binary', directory: false };
+  return { kind: 'file', path: p, text, languageId: entry.languageId, size: buf.length };
+}
+
+/**
+ * Walks the given files and directories and yields the files to analyse (without reading them)
+ * and the skips. Synchronous and lazy, so a caller can stop or pause between entries.
+ */
+export function* walkPaths(roots: readonly string[], options: WalkOptions = {}): Generator<WalkedPath | SkippedEntry> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const seen = new Set<string>();
+  const ignore = options.ignore;
 
-  function* visit(p: string, isRoot: boolean): Generator<WalkEntry> {
+  function* visit(p: string, isRoot: boolean): Generator<WalkedPath | SkippedEntry> {
     const name = path.basename(p);
     if (name === '.git') {
       yield { kind: 'skip', path: p, reason: 'git-dir', directory: true };
@@ -97,6 +145,11 @@ export function* walk(roots: readonly string[], options: WalkOptions = {}): Gene
         yield { kind: 'skip', path: p, reason: excluded, directory: true };
         return;
       }
+      const ignored = isRoot ? undefined : ignore?.(p, true);
+      if (ignored) {
+        yield { kind: 'skip', path: p, reason: ignored, directory: true };
+        return;
+      }
       if (seen.has(id)) {
         yield { kind: 'skip', path: p, reason: 'already-visited', directory: true };
         return;
@@ -113,6 +166,11 @@ export function* walk(roots: readonly string[], options: WalkOptions = {}): Gene
       for (const child of names) yield* visit(path.join(p, child), false);
       return;
     }
+    const ignored = isRoot ? undefined : ignore?.(p, false);
+    if (ignored) {
+      yield { kind: 'skip', path: p, reason: ignored, directory: false };
+      return;
+    }
     if (!st.isFile()) {
       yield { kind: 'skip', path: p, reason: 'not-regular', directory: false };
       return;
@@ -127,19 +185,7 @@ export function* walk(roots: readonly string[], options: WalkOptions = {}): Gene
       yield { kind: 'skip', path: p, reason: 'too-large', directory: false, detail: `${size} bytes` };
       return;
     }
-    let buf: Buffer;
-    try {
-      buf = fs.readFileSync(p);
-    } catch (e) {
-      yield { kind: 'skip', path: p, reason: 'unreadable', directory: false, detail: errorCode(e) };
-      return;
-    }
-    const text = decode(buf);
-    if (text === undefined) {
-      yield { kind: 'skip', path: p, reason: 'binary', directory: false };
-      return;
-    }
-    yield { kind: 'file', path: p, text, languageId: languageIdForPath(p), size: buf.length };
+    yield { kind: 'path', path: p, languageId: languageIdForPath(p), size };
   }
 
   for (const root of roots) yield* visit(path.resolve(root), true);

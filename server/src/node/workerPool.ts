@@ -1,0 +1,148 @@
+/**
+ * Where files are analysed: on the calling thread (small scans: a worker costs more to start than
+ * a few files cost to analyse), or on a pool of worker threads, one per core, fed with batches.
+ * Both take batches and resolve with one outcome per task, in task order.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ScanOptions } from '../core';
+import { analyzeBytes, analyzeFile } from './analyzeFile';
+import type { FileOutcome } from './analyzeFile';
+import type { WalkedPath } from './walker';
+
+/** A file on disk, or the bytes of a git blob analysed as the file at `path`. */
+export type AnalyzeTask =
+  | { kind: 'file'; entry: WalkedPath }
+  | { kind: 'bytes'; path: string; languageId: string; data: Uint8Array };
+
+/** Options every analysis of one scan shares. */
+export interface AnalyzerOptions {
+  maxFileSize: number;
+  scanOptions?: ScanOptions;
+}
+
+/** Message to a worker. */
+export interface BatchRequest {
+  id: number;
+  tasks: AnalyzeTask[];
+}
+
+/** Message from a worker. */
+export interface BatchReply {
+  id: number;
+  outcomes: FileOutcome[];
+}
+
+/** Analyses batches of tasks. */
+export interface Analyzer {
+  /** How many batches run at once. */
+  readonly parallelism: number;
+  run(tasks: AnalyzeTask[]): Promise<FileOutcome[]>;
+  /** Stops the workers (pending batches reject). */
+  close(): Promise<void>;
+}
+
+/** Number of worker threads worth starting: one per core, at most `max`. */
+export function defaultJobs(max = 8): number {
+  return Math.max(1, Math.min(max, availableParallelism()));
+}
+
+/** Analyses on the calling thread, yielding to the event loop between batches. */
+export class InlineAnalyzer implements Analyzer {
+  readonly parallelism = 1;
+  constructor(private readonly options: AnalyzerOptions) {}
+
+  run(tasks: AnalyzeTask[]): Promise<FileOutcome[]> {
+    return new Promise((resolve, reject) => setImmediate(() => {
+      try {
+        resolve(tasks.map((t) => analyzeTask(t, this.options)));
+      } catch (e) {
+        reject(e);
+      }
+    }));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Runs one task on this thread. */
+export function analyzeTask(task: AnalyzeTask, options: AnalyzerOptions): FileOutcome {
+  return task.kind === 'file'
+    ? analyzeFile(task.entry, options.maxFileSize, options.scanOptions)
+    : analyzeBytes(task.data, task.path, task.languageId, options.scanOptions);
+}
+
+interface Pending {
+  resolve: (outcomes: FileOutcome[]) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/** A pool of worker threads running dist/scanWorker.js (or the compiled module next to this one). */
+export class WorkerPool implements Analyzer {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(jobs: number, options: AnalyzerOptions, script = workerScript()) {
+    for (let i = 0; i < jobs; i++) {
+      const worker = new Worker(script, { workerData: options });
+      const slot: Slot = { worker, pending: new Map() };
+      worker.on('message', (reply: BatchReply) => {
+        const p = slot.pending.get(reply.id);
+        slot.pending.delete(reply.id);
+        p?.resolve(reply.outcomes);
+      });
+      const fail = (error: Error): void => {
+        for (const p of slot.pending.values()) p.reject(error);
+        slot.pending.clear();
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`scan worker exited (${code})`)));
+      // An idle pool must not keep the process alive.
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  get parallelism(): number {
+    return this.slots.length;
+  }
+
+  run(tasks: AnalyzeTask[]): Promise<FileOutcome[]> {
+    if (this.closed) return Promise.reject(new Error('worker pool closed'));
+    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      if (slot.pending.size === 1) slot.worker.ref();
+      const transfer = tasks.flatMap((t) => (t.kind === 'bytes' && t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength ? [t.data.buffer as ArrayBuffer] : []));
+      slot.worker.postMessage({ id, tasks } satisfies BatchRequest, transfer);
+    }).finally(() => {
+      if (slot.pending.size === 0) slot.worker.unref();
+    }) as Promise<FileOutcome[]>;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/** The worker script: next to the bundle (dist/scanWorker.js) or to this compiled module. */
+export function workerScript(): string {
+  return path.join(__dirname, 'scanWorker.js');
+}
+
+/** True when a worker pool can be started here (the worker script exists). */
+export function workersAvailable(): boolean {
+  return existsSync(workerScript());
+}
