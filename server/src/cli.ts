@@ -5,12 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { redact } from './core';
-import { MAIN_HELP, SCAN_HELP, USAGE_LINE, UsageError, parseCommandLine } from './cli/args';
+import { BASELINE_HELP, MAIN_HELP, SCAN_HELP, USAGE_LINE, UsageError, parseCommandLine } from './cli/args';
 import type { Command } from './cli/args';
 import { formatJson } from './cli/jsonReport';
 import { formatSarif } from './cli/sarifReport';
-import { runScan } from './cli/scan';
-import { formatNotices, formatText } from './cli/textReport';
+import type { ReportedFinding } from './cli/scan';
+import { runScanAsync } from './cli/scanRunner';
+import type { ScanRun } from './cli/scanRunner';
+import { formatFindingLines, formatNotices, formatSummary, formatText } from './cli/textReport';
+import { Baseline, BaselineError, buildBaseline, writeBaseline } from './node/baseline';
+import { GitError } from './node/git';
 
 /** Exit codes of the CLI. */
 export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
@@ -23,8 +27,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** Runs the CLI and returns its exit code. */
-export function main(argv: readonly string[], io: CliIo): number {
+/** Runs the CLI and resolves with its exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let command: Command;
   try {
     command = parseCommandLine(argv);
@@ -35,29 +39,77 @@ export function main(argv: readonly string[], io: CliIo): number {
   }
   switch (command.kind) {
     case 'help':
-      io.stdout.write(command.topic === 'scan' ? SCAN_HELP : MAIN_HELP);
+      io.stdout.write(command.topic === 'scan' ? SCAN_HELP : command.topic === 'baseline' ? BASELINE_HELP : MAIN_HELP);
       return EXIT.clean;
     case 'version':
       io.stdout.write(`${toolVersion()}\n`);
       return EXIT.clean;
     case 'scan':
-      return scan(command, io);
+    case 'baseline':
+      try {
+        return command.kind === 'scan' ? await scan(command, io) : await baseline(command, io);
+      } catch (e) {
+        if (!(e instanceof GitError) && !(e instanceof BaselineError)) throw e;
+        io.stderr.write(`misp-guard: ${redact(e.message)}\n`);
+        return EXIT.usage;
+      }
   }
 }
 
-function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): number {
+/** The scan a command asks for, with what both `scan` and `baseline` share. */
+function scanRun(command: Extract<Command, { kind: 'scan' | 'baseline' }>, io: CliIo): ScanRun {
+  return {
+    source: command.kind === 'scan' ? command.source : { kind: 'tree' },
+    paths: command.paths, cwd: io.cwd, exclude: command.exclude, gitignore: command.gitignore,
+    maxFileSize: command.maxFileSize, jobs: command.jobs,
+  };
+}
+
+/** Paths that must exist: all of them, except for a history scan (a path may be long gone). */
+function missingPaths(command: Extract<Command, { kind: 'scan' | 'baseline' }>, io: CliIo): boolean {
+  if (command.kind === 'scan' && command.source.kind === 'history') return false;
   const missing = command.paths.filter((p) => !fs.existsSync(path.resolve(io.cwd, p)));
-  if (missing.length > 0) {
-    io.stderr.write(`misp-guard: no such file or directory: ${missing.join(', ')}\n`);
+  if (missing.length === 0) return false;
+  io.stderr.write(`misp-guard: no such file or directory: ${missing.join(', ')}\n`);
+  return true;
+}
+
+async function baseline(command: Extract<Command, { kind: 'baseline' }>, io: CliIo): Promise<number> {
+  if (missingPaths(command, io)) return EXIT.usage;
+  const result = await runScanAsync(scanRun(command, io));
+  const file = path.resolve(io.cwd, command.output);
+  const doc = buildBaseline(result.findings, path.dirname(file));
+  try {
+    writeBaseline(file, doc);
+  } catch (e) {
+    io.stderr.write(`misp-guard: cannot write ${command.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
     return EXIT.usage;
   }
-  const result = runScan({ paths: command.paths, cwd: io.cwd });
-  const version = toolVersion();
+  io.stderr.write(`misp-guard: baseline of ${result.findings.length} finding(s) (${doc.findings.length} fingerprint(s)) in ${result.filesScanned} file(s) scanned written to ${command.output}\n`);
+  return EXIT.clean;
+}
+
+async function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): Promise<number> {
+  if (missingPaths(command, io)) return EXIT.usage;
+  const run = scanRun(command, io);
+  if (command.baseline !== undefined) run.baseline = Baseline.load(path.resolve(io.cwd, command.baseline));
   const toFile = command.output !== undefined;
+  // Text to a terminal or pipe streams: each file's findings as soon as it and those before it are done.
+  const stream = command.format === 'text' && !toFile;
+  const colour = !toFile && useColour(io.stdout, io.env);
+  if (stream) {
+    const widths = { location: 0, rule: 0 };
+    run.onFindings = (found: ReportedFinding[]) => {
+      io.stdout.write(`${formatFindingLines({ cwd: io.cwd }, found, colour, widths).join('\n')}\n`);
+    };
+  }
+  const result = await runScanAsync(run);
+  const version = toolVersion();
   const report =
     command.format === 'json' ? formatJson(result, version)
       : command.format === 'sarif' ? formatSarif(result, version)
-        : formatText(result, !toFile && useColour(io.stdout, io.env));
+        : stream ? `${result.findings.length > 0 ? '\n' : ''}${formatSummary(result, colour)}`
+          : formatText(result, colour);
   if (command.format === 'text') io.stderr.write(formatNotices(result, useColour(io.stderr, io.env)));
   if (toFile) {
     try {
@@ -70,7 +122,10 @@ function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): number {
       io.stderr.write(`misp-guard: ${result.findings.length} finding(s) in ${result.filesScanned} file(s) scanned; ${command.format} report written to ${command.output}\n`);
     }
   } else io.stdout.write(report);
-  return result.findings.length > 0 ? EXIT.findings : EXIT.clean;
+  const failing = command.failOn === 'error' ? result.findings.filter((f) => f.severity === 'error')
+    : command.failOn === 'warning' ? result.findings.filter((f) => f.severity === 'error' || f.severity === 'warning')
+      : result.findings;
+  return failing.length > 0 ? EXIT.findings : EXIT.clean;
 }
 
 /** Colour on a terminal unless NO_COLOR is set; FORCE_COLOR forces it. */
@@ -94,11 +149,11 @@ function toolVersion(): string {
 
 if (require.main === module) {
   const io: CliIo = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env };
-  try {
-    // exitCode, not exit(): large reports to a pipe must flush first.
-    process.exitCode = main(process.argv.slice(2), io);
-  } catch (e) {
+  // exitCode, not exit(): large reports to a pipe must flush first.
+  main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  }, (e: unknown) => {
     process.stderr.write(`misp-guard: internal error: ${redact(e instanceof Error ? e.stack ?? e.message : String(e))}\n`);
     process.exitCode = EXIT.usage;
-  }
+  });
 }

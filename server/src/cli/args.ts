@@ -7,11 +7,34 @@ import { parseArgs } from 'node:util';
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** Severities `--fail-on` accepts. */
+export const FAIL_ON = ['error', 'warning'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** What files a scan reads. */
+export type ScanSource =
+  | { kind: 'tree' } // the paths on disk
+  | { kind: 'staged' } // the blobs staged in git
+  | { kind: 'since'; rev: string } // files changed since a revision
+  | { kind: 'history'; since?: string }; // every commit reachable from HEAD (or since..HEAD)
+
+/** Options `scan` and `baseline` share. */
+export interface WalkFlags {
+  paths: string[];
+  exclude: string[];
+  maxFileSize?: number;
+  /** Honour .gitignore files (default true). */
+  gitignore: boolean;
+  /** Worker threads (0: one per core). */
+  jobs: number;
+}
+
 /** What the command line asks for. */
 export type Command =
-  | { kind: 'help'; topic?: 'scan' }
+  | { kind: 'help'; topic?: 'scan' | 'baseline' }
   | { kind: 'version' }
-  | { kind: 'scan'; format: Format; output?: string; paths: string[] };
+  | ({ kind: 'scan'; format: Format; output?: string; source: ScanSource; baseline?: string; failOn?: FailOn } & WalkFlags)
+  | ({ kind: 'baseline'; output: string } & WalkFlags);
 
 /** A command line the CLI cannot run (exit code 2). */
 export class UsageError extends Error {}
@@ -25,33 +48,72 @@ export const MAIN_HELP = `misp-guard: find leaked MISP API keys and disabled TLS
 
 Usage:
   misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]
+  misp-guard scan --staged | --since REV | --history [options]
+  misp-guard baseline [--output FILE] [PATH...]
   misp-guard --help | --version
 
 Commands:
-  scan     Scan files and directories (default: the current directory)
+  scan       Scan files and directories (default: the current directory), staged changes or git history
+  baseline   Accept the current findings: write them to a baseline file that later scans hide
 
-Run 'misp-guard scan --help' for the scan options.
+Run 'misp-guard scan --help' or 'misp-guard baseline --help' for their options.
 `;
 
 export const SCAN_HELP = `Usage: misp-guard scan [options] [PATH...]
 
 Scans every text file under each PATH (default '.'). Skips .git (never read), node_modules,
-binary files and files over 5 MB, and says so in the summary. Keys are always shown masked.
+files ignored by .gitignore, binary files and files over 5 MB, and says so in the summary.
+Keys are always shown masked.
+
+What to scan (default: the files on disk):
+      --staged          the blobs staged in git (for a pre-commit hook), not the work tree
+      --since REV       only files changed since REV (committed or not) and untracked files
+      --history         every commit reachable from HEAD (with --since REV: REV..HEAD); reports
+                        keys that were added and later removed, with the commit ids
 
 Options:
   -f, --format FORMAT   text (default), json or sarif (SARIF 2.1.0)
   -o, --output FILE     write the report to FILE instead of stdout
+  -b, --baseline FILE   hide the findings accepted in FILE (see 'misp-guard baseline')
+  -e, --exclude GLOB    leave out matching files and directories (repeatable); a GLOB without '/'
+                        matches names anywhere, e.g. '*.min.js'; others match paths from PATH or '.'
+      --max-file-size N skip files over N bytes (suffixes K, M, G; default 5M)
+      --no-gitignore    scan files that .gitignore ignores, too
+      --fail-on LEVEL   exit 1 only for findings of LEVEL or worse: error or warning
+                        (default: any finding)
+  -j, --jobs N          worker threads (default: one per core)
   -h, --help            show this help
 
 Exit codes: 0 no findings, 1 findings, 2 usage error.
+`;
+
+export const BASELINE_HELP = `Usage: misp-guard baseline [options] [PATH...]
+
+Scans like 'misp-guard scan' and writes every finding to a baseline file, identified by a
+fingerprint (rule, file, hash of the masked value and its context; no line numbers, no key).
+'misp-guard scan --baseline FILE' and the editor then hide those findings and report new ones.
+Paths in the file are relative to its directory.
+
+Options:
+  -o, --output FILE     where to write (default: ${'.misp-guard-baseline.json'})
+  -e, --exclude GLOB    as for scan (repeatable)
+      --max-file-size N as for scan
+      --no-gitignore    as for scan
+  -j, --jobs N          as for scan
+  -h, --help            show this help
+
+Exit codes: 0 written, 2 usage error.
 `;
 
 /** Parses argv (without the node and script entries). */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('missing command');
-  if (first === '--help' || first === '-h' || first === 'help') return { kind: 'help', topic: rest[0] === 'scan' ? 'scan' : undefined };
+  if (first === '--help' || first === '-h' || first === 'help') {
+    return { kind: 'help', topic: rest[0] === 'scan' || rest[0] === 'baseline' ? rest[0] : undefined };
+  }
   if (first === '--version' || first === '-v' || first === '-V') return { kind: 'version' };
+  if (first === 'baseline') return parseBaseline(rest);
   if (first !== 'scan') throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`);
   let parsed;
   try {
@@ -63,6 +125,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
+        staged: { type: 'boolean' },
+        since: { type: 'string' },
+        history: { type: 'boolean' },
+        baseline: { type: 'string', short: 'b' },
+        'fail-on': { type: 'string' },
+        ...WALK_OPTIONS,
       },
     });
   } catch (e) {
@@ -76,5 +144,69 @@ export function parseCommandLine(argv: readonly string[]): Command {
     throw new UsageError(`unknown format '${format}' (expected ${FORMATS.join(', ')})`);
   }
   if (values.output === '') throw new UsageError('--output needs a file name');
-  return { kind: 'scan', format: format as Format, output: values.output, paths: positionals.length ? positionals : ['.'] };
+  if (values.baseline === '') throw new UsageError('--baseline needs a file name');
+  if (values.since !== undefined && values.since.trim() === '') throw new UsageError('--since needs a revision');
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && !(FAIL_ON as readonly string[]).includes(failOn)) {
+    throw new UsageError(`unknown --fail-on level '${failOn}' (expected ${FAIL_ON.join(' or ')})`);
+  }
+  if (values.staged && (values.since !== undefined || values.history)) throw new UsageError('--staged cannot be combined with --since or --history');
+  const source: ScanSource = values.history ? { kind: 'history', since: values.since }
+    : values.staged ? { kind: 'staged' }
+      : values.since !== undefined ? { kind: 'since', rev: values.since } : { kind: 'tree' };
+  return {
+    kind: 'scan', format: format as Format, output: values.output, source, baseline: values.baseline,
+    failOn: failOn as FailOn | undefined, ...walkFlags(values, positionals),
+  };
+}
+
+/** Options of the walk, shared by `scan` and `baseline`. */
+const WALK_OPTIONS = {
+  exclude: { type: 'string', short: 'e', multiple: true },
+  'max-file-size': { type: 'string' },
+  'no-gitignore': { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
+} as const;
+
+function walkFlags(values: { exclude?: string[]; 'max-file-size'?: string; 'no-gitignore'?: boolean; jobs?: string }, positionals: string[]): WalkFlags {
+  const exclude = values.exclude ?? [];
+  if (exclude.some((g) => g.trim() === '')) throw new UsageError('--exclude needs a glob');
+  let jobs = 0;
+  if (values.jobs !== undefined) {
+    if (!/^\d+$/.test(values.jobs) || Number(values.jobs) < 1) throw new UsageError(`--jobs needs a positive number, not '${values.jobs}'`);
+    jobs = Number(values.jobs);
+  }
+  return {
+    paths: positionals.length ? positionals : ['.'],
+    exclude,
+    maxFileSize: values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']),
+    gitignore: !values['no-gitignore'],
+    jobs,
+  };
+}
+
+/** `512`, `64K`, `5M`, `1G` (binary multiples) → bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--max-file-size needs a size such as 500K or 5M, not '${text}'`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * unit);
+}
+
+function parseBaseline(rest: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, ...WALK_OPTIONS },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.split(/\.\s/)[0] : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help', topic: 'baseline' };
+  if (values.output === '') throw new UsageError('--output needs a file name');
+  return { kind: 'baseline', output: values.output ?? '.misp-guard-baseline.json', ...walkFlags(values, positionals) };
 }

@@ -19,6 +19,9 @@ export interface JsonFinding {
   severity: string;
   message: string;
   preview?: string;
+  /** History scan: the commit that added the finding, and the one that removed it. */
+  commit?: string;
+  removedIn?: string;
 }
 
 /** The whole JSON report. */
@@ -27,7 +30,13 @@ export interface JsonReport {
   findings: JsonFinding[];
   notices: { path: string; level: string; message: string; line?: number; column?: number }[];
   skipped: { path: string; reason: string; directory: boolean; detail?: string }[];
-  summary: { filesScanned: number; findings: number; byRule: Partial<Record<RuleId, number>>; skipped: Record<string, number> };
+  summary: {
+    filesScanned: number; findings: number; byRule: Partial<Record<RuleId, number>>; skipped: Record<string, number>;
+    /** Findings a baseline hid (only with --baseline). */
+    baselined?: number;
+    /** Commits examined (only with --history). */
+    commits?: number;
+  };
 }
 
 /** Builds the JSON report object. */
@@ -42,6 +51,8 @@ export function toJsonReport(result: ScanResult, version: string): JsonReport {
       path: displayPath(result, f.file), line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
       ruleId: f.ruleId, severity: f.severity, message: redact(f.message),
       ...(f.preview === undefined ? {} : { preview: redact(f.preview) }),
+      ...(f.commit === undefined ? {} : { commit: f.commit }),
+      ...(f.removedIn === undefined ? {} : { removedIn: f.removedIn }),
     })),
     notices: result.notices.map((n) => ({
       path: displayPath(result, n.file), level: n.level, message: redact(n.message),
@@ -50,7 +61,11 @@ export function toJsonReport(result: ScanResult, version: string): JsonReport {
     skipped: result.skipped.map((s) => ({
       path: displayPath(result, s.path), reason: s.reason, directory: s.directory, ...(s.detail ? { detail: redact(s.detail) } : {}),
     })),
-    summary: { filesScanned: result.filesScanned, findings: result.findings.length, byRule, skipped: skippedByReason },
+    summary: {
+      filesScanned: result.filesScanned, findings: result.findings.length, byRule, skipped: skippedByReason,
+      ...(result.baselined === undefined ? {} : { baselined: result.baselined }),
+      ...(result.commits === undefined ? {} : { commits: result.commits }),
+    },
   };
 }
 

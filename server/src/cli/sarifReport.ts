@@ -35,7 +35,8 @@ export function toSarif(result: ScanResult, version: string): sarif.Log {
     helpUri: ruleHelpUri(id),
     help: { text: `${RULES[id].description} See ${ruleHelpUri(id)}` },
     defaultConfiguration: { level: level(RULES[id].defaultSeverity) },
-    properties: { tags: ['security'] },
+    // GitHub code scanning ranks alerts by this score: a leaked key is high, TLS switched off medium.
+    properties: { tags: ['security'], 'security-severity': id === 'tls-verify-disabled' ? '5.0' : '8.0' },
   }));
   const notifications: sarif.Notification[] = [
     ...result.skipped.map((s) => notification('file-skipped', 'note',
@@ -81,6 +82,12 @@ function results(result: ScanResult): sarif.Result[] {
       message: { text: redact(f.message) },
       locations: [{ physicalLocation: { artifactLocation: artifact(rel, false), region: region(f) } }],
       partialFingerprints: { 'mispGuardContextHash/v1': `${sha256(key).slice(0, 32)}:${n}` },
+      // Findings left after a baseline are the new ones.
+      ...(result.baselined === undefined ? {} : { baselineState: 'new' as const }),
+      // History scan: where in the history the key was added and removed.
+      ...(f.commit === undefined ? {} : {
+        properties: { commit: f.commit, ...(f.removedIn ? { removedIn: f.removedIn } : { stillPresent: true }) },
+      }),
     };
   });
 }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeText, redact } from '../core';
 import type { RuleId, ScanOptions, Severity } from '../core';
+import { fingerprintContext } from '../fingerprint';
 import { LineIndex } from '../node/positions';
 import { walk } from '../node/walker';
 import type { SkippedEntry, WalkOptions } from '../node/walker';
@@ -25,6 +26,9 @@ export interface ReportedFinding {
   endColumn: number;
   /** Masked text around the finding on its first line (fingerprint context; never printed). */
   context: string;
+  /** History scan: the commit that added the finding, and the one that removed it (if gone from HEAD). */
+  commit?: string;
+  removedIn?: string;
 }
 
 /** A note about the analysis of one file (core notice or read/analysis error). Masked. */
@@ -46,6 +50,10 @@ export interface ScanResult {
   findings: ReportedFinding[];
   notices: ReportedNotice[];
   skipped: SkippedEntry[];
+  /** Findings hidden because a baseline accepts them (undefined: no baseline used). */
+  baselined?: number;
+  /** History scan: commits examined. */
+  commits?: number;
 }
 
 /** What a scan needs besides the paths. */
@@ -78,7 +86,7 @@ export function runScan(req: ScanRequest): ScanResult {
           file: entry.path, ruleId: f.ruleId, severity: f.severity,
           message: redact(f.message), preview: f.preview === undefined ? undefined : redact(f.preview),
           line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
-          context: fingerprintContext(entry.text, index, f.start, f.end, start.line),
+          context: fingerprintContext(entry.text, f.start, f.end),
         });
       }
       for (const n of report.notices) {
@@ -90,27 +98,6 @@ export function runScan(req: ScanRequest): ScanResult {
     }
   }
   return result;
-}
-
-/** How far the fingerprint context reaches either side of a finding, within its line. */
-const CONTEXT_REACH = 80;
-
-/**
- * The finding's surroundings on its first line, masked: bounded so a minified 1 MB line does not
- * become a 1 MB context per finding, and widened to whole alphanumeric runs so no key is cut short
- * of the masking.
- */
-function fingerprintContext(text: string, index: LineIndex, start: number, end: number, line: number): string {
-  const [lineStart, lineEnd] = index.lineRange(line);
-  let from = Math.max(lineStart, start - CONTEXT_REACH);
-  let to = Math.min(lineEnd, Math.max(end, start) + CONTEXT_REACH);
-  while (from > lineStart && isAlnum(text.charCodeAt(from - 1))) from--;
-  while (to < lineEnd && isAlnum(text.charCodeAt(to))) to++;
-  return redact(text.slice(from, to).trim());
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /**

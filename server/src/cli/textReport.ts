@@ -6,13 +6,14 @@ import { RULE_IDS, redact } from '../core';
 import { SKIP_REASON_LABELS } from '../node/walker';
 import type { SkipReason } from '../node/walker';
 import { displayPath } from './scan';
-import type { ScanResult } from './scan';
+import type { ReportedFinding, ScanResult } from './scan';
 
 /** How many individually noteworthy skipped files are listed before "and N more". */
 const MAX_LISTED_SKIPS = 20;
 
 /** Reasons worth naming file by file; `.git` and `node_modules` are expected and only counted. */
 const LISTED_REASONS: ReadonlySet<SkipReason> = new Set(['binary', 'too-large', 'unreadable', 'not-regular', 'already-visited']);
+// (gitignored and excluded entries are expected too: counted, not listed)
 
 /** Location column width beyond which lines are no longer padded to line up. */
 const MAX_LOCATION_WIDTH = 60;
@@ -26,20 +27,36 @@ const SEVERITY_COLOUR: Record<string, string> = { error: '31', warning: '33', in
 
 /** The findings and the summary, for stdout or the --output file. */
 export function formatText(result: ScanResult, colour: boolean): string {
+  const lines = formatFindingLines(result, result.findings, colour);
+  if (lines.length > 0) lines.push('');
+  lines.push(...summary(result, colour ? ansi : plain));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line per finding. Columns line up unless a path is very long; then that one line just runs
+ * wider. `minWidths` lets a streaming writer keep the columns of lines it printed before.
+ */
+export function formatFindingLines(result: Pick<ScanResult, 'cwd'>, findings: readonly ReportedFinding[], colour: boolean,
+  minWidths: { location: number; rule: number } = { location: 0, rule: 0 }): string[] {
   const paint = colour ? ansi : plain;
-  const lines: string[] = [];
-  const locations = result.findings.map((f) => `${displayPath(result, f.file)}:${f.line}:${f.column}`);
-  // Columns line up unless a path is very long; then that one line just runs wider.
-  const locWidth = Math.min(MAX_LOCATION_WIDTH, Math.max(0, ...locations.map((l) => l.length)));
-  const ruleWidth = Math.max(0, ...result.findings.map((f) => f.ruleId.length));
-  result.findings.forEach((f, i) => {
+  const locations = findings.map((f) => `${displayPath(result, f.file)}:${f.line}:${f.column}`);
+  const locWidth = Math.min(MAX_LOCATION_WIDTH, Math.max(minWidths.location, ...locations.map((l) => l.length)));
+  const ruleWidth = Math.max(minWidths.rule, ...findings.map((f) => f.ruleId.length));
+  minWidths.location = locWidth;
+  minWidths.rule = ruleWidth;
+  return findings.map((f, i) => {
     const where = paint('1', locations[i].padEnd(locWidth));
     const sev = paint(SEVERITY_COLOUR[f.severity] ?? '0', f.severity.padEnd(7));
-    lines.push(`${where}  ${sev}  ${paint('2', f.ruleId.padEnd(ruleWidth))}  ${redact(f.message)}`);
+    const history = f.commit === undefined ? ''
+      : paint('2', f.removedIn ? ` (added in ${f.commit.slice(0, 12)}, removed in ${f.removedIn.slice(0, 12)})` : ` (added in ${f.commit.slice(0, 12)}, still present)`);
+    return `${where}  ${sev}  ${paint('2', f.ruleId.padEnd(ruleWidth))}  ${redact(f.message)}${history}`;
   });
-  if (lines.length > 0) lines.push('');
-  lines.push(...summary(result, paint));
-  return `${lines.join('\n')}\n`;
+}
+
+/** The summary lines alone (files scanned, findings by rule, skips), as formatText ends. */
+export function formatSummary(result: ScanResult, colour: boolean): string {
+  return `${summary(result, colour ? ansi : plain).join('\n')}\n`;
 }
 
 /** Core notices and read errors, one line each, for stderr. */
@@ -57,7 +74,9 @@ function summary(result: ScanResult, paint: Paint): string[] {
   const out: string[] = [];
   const n = result.findings.length;
   const files = new Set(result.findings.map((f) => f.file)).size;
-  const scanned = `${result.filesScanned} ${plural(result.filesScanned, 'file')} scanned`;
+  const scanned = result.commits === undefined
+    ? `${result.filesScanned} ${plural(result.filesScanned, 'file')} scanned`
+    : `${result.filesScanned} file ${plural(result.filesScanned, 'version')} in ${result.commits} ${plural(result.commits, 'commit')} scanned`;
   if (n === 0) out.push(paint('32', `No findings; ${scanned}.`));
   else {
     const bySeverity = countBy(result.findings.map((f) => f.severity));
@@ -77,6 +96,7 @@ function summary(result: ScanResult, paint: Paint): string[] {
     }
     if (listed.length > MAX_LISTED_SKIPS) out.push(paint('2', `  … and ${listed.length - MAX_LISTED_SKIPS} more`));
   }
+  if (result.baselined) out.push(`${result.baselined} baselined ${plural(result.baselined, 'finding')} hidden.`);
   if (result.notices.length > 0) {
     out.push(`${result.notices.length} ${plural(result.notices.length, 'notice')} (see stderr).`);
   }
