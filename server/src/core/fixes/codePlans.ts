@@ -136,13 +136,13 @@ function declarationFix(c: KeyCtx, span: KeySpan, replace: OffsetEdit): OffsetEd
     const inBlock = /^(\s*)(\w+(?:\s+[\w.*[\]]+)?)\s*=\s*$/.exec(before);
     const head = [...text.slice(0, ls).matchAll(/^(const|var|import|type)\s*\(\s*$/gm)].pop();
     if (inBlock && head && head[1] === 'const' && !/^\)/m.test(text.slice(head.index!, ls))) {
-      const close = /^\)[ \t]*$/m.exec(text.slice(ls));
+      const close = /^\)[ \t]*$/m.exec(text.slice(span.end));
       if (!close) return null;
       const after = text.slice(span.end, lineEndAt(text, span.end)).trim();
       if (after && !after.startsWith('//')) return null;
-      const closeLine = ls + close.index;
+      const closeLine = span.end + close.index;
       return [
-        { start: ls, end: nextLineStart(text, ls), newText: '' },
+        { start: ls, end: nextLineStart(text, span.end), newText: '' },
         insertLines(text, nextLineStart(text, closeLine), [`var ${inBlock[2]} = ${replace.newText}`], c.eol),
       ];
     }

@@ -2,8 +2,10 @@
  * Env and Vault plans for line and brace configs: .env, ini, properties, TOML, JSON, HOCON, Logstash, XML.
  * Where the consumer cannot expand variables the Vault plan turns the file into a Vault Agent template.
  */
+import { lineEndAt, lineStartAt } from '../text';
 import type { VaultRef } from './model';
 import { envTitle, vaultTitle } from './codePlans';
+import { deleteLine } from './edits';
 import type { FixPlan, KeyCtx, OffsetEdit } from './model';
 
 /** What a template plan asks of the user. */
@@ -48,11 +50,7 @@ export function configKeyPlans(c: KeyCtx): FixPlan[] {
       return [plan(c, 'vault', [edit], `A .env file is where environment variables come from, so it cannot point at one: ${TEMPLATE_NOTE}`)];
     }
     case 'ini':
-      if (fix.flavor === 'systemd') {
-        const line = c.text.slice(c.text.lastIndexOf('\n', fix.valueStart) + 1, fix.valueStart);
-        if (!/^\s*Exec\w*\s*=/.test(line)) return [];
-        return [plan(c, 'env', [{ ...keyRange(c), newText: `\${${c.envVar}}` }], `systemd expands \${${c.envVar}} from Environment= or EnvironmentFile= (mode 0600, outside the repository); add EnvironmentFile= to the [Service] section.`)];
-      }
+      if (fix.flavor === 'systemd') return systemdPlans(c);
       return [plan(c, 'vault', [{ ...keyRange(c), newText: consulTemplate(v, '') }], `Plain .ini files have no interpolation, so the key cannot come from an environment variable: ${TEMPLATE_NOTE}`)];
     case 'properties':
       return [
@@ -96,4 +94,28 @@ function hoconEnvEdit(c: KeyCtx): OffsetEdit {
   const suf = text.slice(fix.valueStart + 40, fix.literalEnd - q.length);
   const wrap = (s: string) => (s ? q + s + q : '');
   return { start: fix.literalStart, end: fix.literalEnd, newText: wrap(pre) + sub + wrap(suf) };
+}
+
+const UNIT_ENV_FILE = '/etc/default/misp';
+
+/** systemd units: ExecStart= expands ${NAME}; an Environment= assignment moves to an EnvironmentFile=. */
+function systemdPlans(c: KeyCtx): FixPlan[] {
+  const { text, fix } = c;
+  const ls = lineStartAt(text, fix.valueStart);
+  const line = text.slice(ls, lineEndAt(text, fix.valueStart));
+  if (/^\s*Exec\w*\s*=/.test(line)) {
+    return [plan(c, 'env', [{ ...keyRange(c), newText: `\${${c.envVar}}` }], `systemd expands \${${c.envVar}} from Environment= or EnvironmentFile= (mode 0600, outside the repository); add EnvironmentFile= to the [Service] section.`)];
+  }
+  const m = /^(\s*)Environment\s*=\s*/.exec(line);
+  if (!m) return [];
+  const words = [...line.slice(m[0].length).matchAll(/"(?:[^"\\]|\\.)*"|'[^']*'|\S+/g)].map((w) => ({ start: ls + m[0].length + w.index!, text: w[0] }));
+  const word = words.find((w) => w.start <= fix.valueStart && fix.valueStart < w.start + w.text.length);
+  const name = word && /^["']?([A-Za-z_]\w*)=/.exec(word.text)?.[1];
+  if (!word || !name) return [];
+  const hasFile = /^\s*EnvironmentFile\s*=/m.test(text);
+  const note = `${name} now comes from ${hasFile ? 'the unit\'s EnvironmentFile=' : UNIT_ENV_FILE}: put ${name}=… there on the host, owned by root with mode 0600 (or use systemd-creds / LoadCredential=).`;
+  let edit: OffsetEdit;
+  if (words.length === 1) edit = hasFile ? deleteLine(text, ls) : { start: ls + m[1].length, end: ls + line.length, newText: `EnvironmentFile=${UNIT_ENV_FILE}` };
+  else edit = { start: word.start, end: word.start + word.text.length + (text[word.start + word.text.length] === ' ' ? 1 : 0), newText: '' };
+  return [{ ...plan(c, 'env', [edit], note), envVar: name, title: envTitle(name) }];
 }

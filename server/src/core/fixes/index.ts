@@ -47,7 +47,8 @@ function fitsText(text: string, fix: FixData): boolean {
   if (fix.type === 'tls') return fix.start >= 0 && fix.start <= fix.end && fix.end <= text.length;
   if (!(fix.literalStart >= 0 && fix.literalStart <= fix.valueStart && fix.valueEnd <= text.length && fix.literalEnd <= text.length)) return false;
   const value = text.slice(fix.valueStart, fix.encoding || fix.split ? fix.valueEnd : fix.valueStart + 40);
-  return fix.encoding ? /^[A-Za-z0-9+/=\s]+$/.test(value) : fix.split ? /^[A-Za-z0-9]+$/.test(value) : /^[A-Za-z0-9]{40}$/.test(value);
+  if (fix.encoding) return /^[A-Za-z0-9+/=\s]+$/.test(value) && /^[A-Za-z0-9]{40}$/.test(plainSecretValue(text, fix));
+  return fix.split ? /^[A-Za-z0-9]+$/.test(value) : /^[A-Za-z0-9]{40}$/.test(value);
 }
 
 function editsApply(text: string, p: FixPlan): boolean {

@@ -142,8 +142,8 @@ function placementMode(text: string, format: FormatId, fix: FixData, at: number,
 /**
  * JSON has no comment syntax. In JSON with comments (the file already has some) a `//` line is used;
  * otherwise a `"//"` member — the common JSON comment convention (npm, many config loaders) — is added
- * to the object right before the entry. Declined when the entry shares its line or the object already
- * has a `"//"` member (a duplicate key).
+ * to the object: on its own line before the entry, or first in an object that opens on the entry's line.
+ * Declined when neither fits or the object already has a `"//"` member (a duplicate key).
  */
 function jsonDirective(text: string, at: number, ruleId: RuleId, eol: string): OffsetEdit | undefined {
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
@@ -151,13 +151,16 @@ function jsonDirective(text: string, at: number, ruleId: RuleId, eol: string): O
   let node: Node | undefined = findNodeAtOffset(root, at);
   while (node && !(node.type === 'property' && node.parent?.type === 'object')) node = node.parent;
   if (!node) return undefined;
+  const object = node.parent!;
   const ls = lineStartAt(text, node.offset);
+  const findingLine = lineStartAt(text, at);
   const indent = text.slice(ls, node.offset);
-  if (indent.trim() !== '' || lineStartAt(text, at) !== ls) return undefined;
-  const body = `misp-guard-ignore-next-line: ${ruleId}`;
-  if (hasComments(text)) return insertLines(text, ls, [`${indent}// ${body}`], eol);
-  if (node.parent!.children!.some((p) => p.children?.[0]?.value === '//')) return undefined;
-  return insertLines(text, ls, [`${indent}"//": "${body}",`], eol);
+  if (hasComments(text) && indent.trim() === '' && ls === findingLine) return insertLines(text, ls, [`${indent}// misp-guard-ignore-next-line: ${ruleId}`], eol);
+  if (object.children!.some((p) => p.children?.[0]?.value === '//')) return undefined;
+  if (indent.trim() === '' && ls === findingLine) return insertLines(text, ls, [`${indent}"//": "misp-guard-ignore-next-line: ${ruleId}",`], eol);
+  // The entry shares its line with others: a first member on the same line, when the object opens there.
+  if (lineStartAt(text, object.offset) === findingLine) return { start: object.offset + 1, end: object.offset + 1, newText: ` "//": "misp-guard-ignore: ${ruleId}",` };
+  return undefined;
 }
 
 function hasComments(text: string): boolean {

@@ -1,5 +1,5 @@
 /** YAML editing for the fixes: a reference in place of a key that keeps the scalar valid, and entry removal. */
-import { isMap, isPair, isScalar, parseAllDocuments, visit, type Document, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Pair, type YAMLMap } from 'yaml';
 import { lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData } from '../types';
 import { nextLineStart, shellExpand, shellQuoteState, yamlDoubleEscape } from './edits';
@@ -151,4 +151,26 @@ export function mapEnd(text: string, map: YAMLMap): number {
   const last = map.items[map.items.length - 1];
   const v = (last?.value as { range?: number[] } | null)?.range ?? (last?.key as { range?: number[] } | null)?.range;
   return v ? nextLineStart(text, Math.max(0, v[1] - 1)) : lineEndAt(text, map.range?.[1] ?? 0);
+}
+
+/** The Helm `--set` path of the value starting at `literalStart` (`connectors[0].env.MISP_KEY`), dots in keys escaped. */
+export function helmSetPath(text: string, literalStart: number): string | undefined {
+  let out: string | undefined;
+  for (const doc of parseAllDocuments(text, { uniqueKeys: false, strict: false })) {
+    if (doc.errors.length) continue;
+    visit(doc, {
+      Scalar(_k, node, path) {
+        if (node.range?.[0] !== literalStart) return undefined;
+        let s = '';
+        path.forEach((a, i) => {
+          if (isPair(a) && isScalar(a.key)) s += `${s ? '.' : ''}${String(a.key.value).replace(/([.,=\\])/g, '\\$1')}`;
+          else if (isSeq(a)) s += `[${a.items.indexOf(path[i + 1] as never)}]`;
+        });
+        out = s;
+        return visit.BREAK;
+      },
+    });
+    if (out) break;
+  }
+  return out;
 }

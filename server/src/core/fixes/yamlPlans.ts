@@ -7,7 +7,7 @@ import { envTitle, vaultTitle } from './codePlans';
 import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
 import { appendBlock, insertLines } from './edits';
 import type { FixPlan, KeyCtx, OffsetEdit, VaultRef } from './model';
-import { keyColumn, locatePair, mapEnd, removePairEdits, yamlShellEdit, yamlValueEdit, type Located } from './yamlEdit';
+import { helmSetPath, keyColumn, locatePair, mapEnd, removePairEdits, yamlShellEdit, yamlValueEdit, type Located } from './yamlEdit';
 
 const SECRET_NAME = 'misp-credentials';
 const SECRET_KEY = 'api-key';
@@ -48,9 +48,20 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
     }
     case 'helm-values': {
       const edits = helmEdits(c);
+      if (edits) {
+        return [
+          ...env(edits, `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${SECRET_KEY} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${SECRET_KEY}="$${c.envVar}".`),
+          ...vault(edits, `The chart now reads the existing Secret ${SECRET_NAME}; fill it from Vault (${v.mount}/${v.path}, field ${v.field}) with External Secrets Operator or the Vault Secrets Operator.`),
+        ];
+      }
+      // No existing-secret hook in these values: leave the value empty and pass it when deploying.
+      const path = !fix.embedded && !fix.encoding ? helmSetPath(text, fix.literalStart) : undefined;
+      if (!path) return [];
+      const empty = [{ start: fix.literalStart, end: fix.literalEnd, newText: '""' }];
+      const cmd = (src: string) => `helm upgrade --install RELEASE CHART -f values.yaml --set-string '${path}'="${src}"`;
       return [
-        ...env(edits, `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${SECRET_KEY} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${SECRET_KEY}="$${c.envVar}".`),
-        ...vault(edits, `The chart now reads the existing Secret ${SECRET_NAME}; fill it from Vault (${v.mount}/${v.path}, field ${v.field}) with External Secrets Operator or the Vault Secrets Operator.`),
+        ...env(empty, `Values files cannot read the environment: the value is now empty and is passed at deploy time, e.g. ${cmd(`$${c.envVar}`)}`),
+        ...vault(empty, `Values files cannot read Vault: the value is now empty and is passed at deploy time, e.g. ${cmd(`$(vault kv get -field=${v.field} ${v.mount}/${v.path})`)}`),
       ];
     }
     case 'ansible':
