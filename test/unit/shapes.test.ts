@@ -14,7 +14,7 @@ const SHAPES: Array<[string, string, RuleId[]]> = [
   ['import aiohttp\nasync def f(s):\n    await s.get(f"{MISP_URL}/events/index", ssl=False, headers={"Authorization": MISP_KEY})\n', 'a.py', ['tls-verify-disabled']],
   ['SET MISP_KEY=KEY\ncurl -k -H "Authorization: %MISP_KEY%" https://misp.example.org/events/index\n', 'pull.bat', ['hardcoded-key', 'tls-verify-disabled']],
   ['pipeline {\n  environment {\n    MISP_KEY = "KEY"\n  }\n}\n', 'Jenkinsfile', ['hardcoded-key']],
-  ['MISP_KEY := KEY\npull:\n\tcurl -H "Authorization: $(MISP_KEY)" https://misp.example.org/events/index\n', 'Makefile', ['key-in-command-line']],
+  ['MISP_KEY := KEY\npull:\n\tcurl -H "Authorization: $(MISP_KEY)" https://misp.example.org/events/index\n', 'Makefile', ['hardcoded-key']],
   ['misp:\n  script: |\n    #!/bin/sh\n    curl -k -H "Authorization: KEY" https://misp.example.org/events/index\n', 'ci.yml', ['tls-verify-disabled', 'key-in-command-line']],
   ['\ufeffmisp_key = "KEY"\n', 'keys.py', ['hardcoded-key']],
   ['import httpx\nclient = httpx.Client(base_url="https://misp.example.org", verify=False, headers={"Authorization": "KEY"})\n', 'h.py', ['tls-verify-disabled', 'hardcoded-key']],

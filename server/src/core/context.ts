@@ -39,9 +39,11 @@ function splitWords(name: string): string[] {
 const KEY_WORDS = new Set(['key', 'apikey', 'authkey', 'auth', 'token', 'secret', 'authorization', 'credential', 'credentials', 'password', 'passwd', 'pass', 'keys', 'mispkey', 'mispapikey', 'mispauthkey', 'apitoken', 'authtoken', 'accesstoken', 'automationkey', 'xmispkey']);
 const KEY_SUFFIX = /(?:key|token|auth|secret|authorization)s?$/;
 const HASH_WORDS = new Set(['sha', 'sha1', 'sha256', 'md5', 'hash', 'checksum', 'digest', 'commit', 'rev', 'revision', 'ref', 'reference', 'uuid', 'guid', 'id', 'nonce', 'salt', 'fingerprint', 'signature', 'etag', 'integrity', 'version', 'tag', 'branch', 'resolved', 'public', 'pub', 'cert', 'certificate', 'ssh', 'gpg', 'pgp', 'iv']);
+/** Web-framework signing secrets (Flask, Django, cookies, JWT): random, 40 characters at times, never a MISP key. */
+const APP_SECRETS = /^(session|cookie|csrf|jwt|flask|django|app|signing|encryption|webhook)?secret(key)?$|^(session|cookie|csrf|jwt|signing|encryption)(secret|key)$/;
 const FIXTURE_WORDS = new Set(['fake', 'dummy', 'mock', 'mocked', 'example', 'sample', 'placeholder', 'bogus', 'test', 'tests', 'fixture', 'stub', 'invalid']);
 /** Services other than MISP whose credentials look alike; a name about one of them is not a MISP key. */
-const OTHER_SERVICES = new Set(['thehive', 'hive', 'cortex', 'opencti', 'virustotal', 'vt', 'shodan', 'otx', 'alienvault', 'slack', 'github', 'gitlab', 'aws', 's3', 'minio', 'redis', 'elastic', 'elasticsearch', 'kibana', 'splunk', 'hec', 'jira', 'azure', 'gcp', 'google', 'openai', 'sentry', 'datadog', 'stripe', 'twilio', 'sendgrid', 'mailgun', 'npm', 'pypi', 'docker', 'dockerhub', 'artifactory', 'sonar', 'vault', 'consul', 'nomad', 'telegram', 'discord', 'teams', 'webhook', 'rabbitmq', 'amqp', 'postgres', 'mysql', 'mongo', 'ldap', 'smtp', 'greynoise', 'urlscan', 'abuseipdb', 'misp_modules_ignore']);
+const OTHER_SERVICES = new Set(['thehive', 'hive', 'cortex', 'opencti', 'virustotal', 'vt', 'shodan', 'otx', 'alienvault', 'slack', 'github', 'gitlab', 'aws', 's3', 'minio', 'redis', 'elastic', 'elasticsearch', 'kibana', 'splunk', 'hec', 'jira', 'azure', 'gcp', 'google', 'openai', 'sentry', 'datadog', 'stripe', 'twilio', 'sendgrid', 'mailgun', 'npm', 'pypi', 'docker', 'dockerhub', 'artifactory', 'sonar', 'vault', 'consul', 'nomad', 'telegram', 'discord', 'teams', 'webhook', 'rabbitmq', 'amqp', 'postgres', 'mysql', 'mongo', 'ldap', 'smtp', 'greynoise', 'urlscan', 'abuseipdb', 'nexus', 'sonatype', 'jenkins', 'harbor', 'grafana', 'prometheus', 'keycloak', 'okta', 'auth0', 'mssql', 'sqlserver', 'oracle', 'postgresql', 'kafka', 'zookeeper', 'sentinelone', 'crowdstrike', 'defender', 'qradar', 'sumologic', 'pagerduty', 'opsgenie', 'mattermost', 'snyk', 'bitbucket', 'azuredevops', 'circleci', 'travis', 'codecov', 'cloudflare', 'digitalocean', 'heroku', 'netlify', 'vercel', 'firebase', 'mapbox', 'misp_modules_ignore']);
 
 /** What a variable or config-key name says about the value assigned to it. */
 export interface NameInfo {
@@ -64,9 +66,10 @@ export function classifyName(name: string | undefined, extra: readonly RegExp[] 
   const joined = ws.join('');
   const misp = MISP_WORD.test(name) || extra.some((r) => r.test(name));
   // misp_key2, key_1: a trailing number does not change what the name holds.
-  const keyish = misp && extra.some((r) => r.test(name)) || ws.some((w) => KEY_WORDS.has(w.replace(/\d+$/, ''))) || KEY_SUFFIX.test(joined.replace(/\d+$/, ''));
+  const keyish = misp && extra.some((r) => r.test(name)) || ws[ws.length - 1] === 'api' || ws.some((w) => KEY_WORDS.has(w.replace(/\d+$/, ''))) || KEY_SUFFIX.test(joined.replace(/\d+$/, ''));
   const last = ws[ws.length - 1] ?? '';
-  const notKey = HASH_WORDS.has(last) || ws.some((w) => w === 'public' || w === 'pub' || w === 'ssh' || w === 'gpg' || w === 'pgp');
+  const notKey = HASH_WORDS.has(last) || ws.some((w) => w === 'public' || w === 'pub' || w === 'ssh' || w === 'gpg' || w === 'pgp')
+    || (!misp && APP_SECRETS.test(joined));
   const fixture = ws.some((w) => FIXTURE_WORDS.has(w));
   const otherService = !misp && ws.some((w) => OTHER_SERVICES.has(w));
   return { keyish, misp, notKey, fixture, otherService };

@@ -13,9 +13,10 @@ export interface FoundName {
   source: NameSource;
 }
 
-const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*\]?\s*(?::\s*[&A-Za-z_][\w<>[\]., |?&']*?\s*)?(=>|:=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*\]?\s*(?::\s*[&A-Za-z_][\w<>[\]., |?&']*?\s*)?(=>|::=|:=|\?=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const PAIR = /(["'])([A-Za-z_][\w.\-]{0,79})\1\s*,\s*(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const CALL = /([A-Za-z_$][\w$.]*)\s*\(\s*(?:[^()]*?,\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const PS_SCOPED = /\$(?:env|script|global|using|local|private):([A-Za-z_]\w*)\s*=\s*$/i;
 const SUBST_DEFAULT = /\$\{([A-Za-z_]\w*):?[-=]$/;
 const FALLBACK = /([A-Za-z_$][\w$.]*)(?:\(\s*["']([\w.-]+)["'][^)]*\)|\[\s*["']([\w.-]+)["']\s*\])?\s*(?:\|\||\?\?|\bor\b|\?:)\s*$/;
 const FLAG = /(?:^|\s)(--?[A-Za-z][\w-]*)(?:\s+|=)["']?$/;
@@ -47,6 +48,8 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   const f = FLAG.exec(l);
   const d = SUBST_DEFAULT.exec(l);
   if (d) return { name: d[1], source: 'assign' };
+  const ps = PS_SCOPED.exec(l);
+  if (ps) return { name: ps[1], source: 'assign' };
   const a = ASSIGN.exec(l);
   if (a) return { name: a[2].replace(/^\$\{?|\}$/g, ''), source: 'assign' };
   // process.env.MISP_KEY || "…", os.environ.get("MISP_KEY") or "…": the literal is the fallback of that lookup.

@@ -41,7 +41,9 @@ export function analyzeText(text: string, input: ScanInput = {}, options: ScanOp
   }
 }
 
-function analyzeUnsafe(text: string, input: ScanInput, options: ScanOptions): ScanReport {
+function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions): ScanReport {
+  // A UTF-8 byte-order mark becomes a space: parsers accept it and every offset stays the same.
+  const text = original.charCodeAt(0) === 0xfeff ? ` ${original.slice(1)}` : original;
   const path = input.path ?? '';
   const format = detectFormat(text, path, input.languageId ?? '');
   const flavor = detectFlavor(format, text, path);

@@ -44,6 +44,7 @@ const SPECS: Partial<Record<FormatId, LexSpec>> = {
   makefile: { line: ['#'], block: [], quotes: [{ q: '"' }, { q: "'", raw: true }], hashAtWordStart: true },
   dockerfile: { line: ['#'], block: [], quotes: [{ q: '"' }, { q: "'", raw: true }], hashAtWordStart: true },
   batch: { line: ['::', 'REM ', 'rem '], block: [], quotes: [{ q: '"' }] },
+  zeek: { line: ['#'], block: [], quotes: [{ q: '"' }] },
 };
 
 const CLOSERS: Record<string, string> = { '@"': '"@', "@'": "'@", '[[': ']]' };

@@ -20,7 +20,7 @@ const BY_EXT: Record<string, FormatId> = {
   zsh: 'shell', ksh: 'shell', bat: 'batch', cmd: 'batch', mk: 'makefile', groovy: 'groovy', gradle: 'groovy', yml: 'yaml', yaml: 'yaml',
   json: 'json', jsonc: 'json', json5: 'json', toml: 'toml', lock: 'toml', ini: 'ini', cfg: 'ini', cnf: 'ini', properties: 'properties', tf: 'hcl',
   tfvars: 'hcl', hcl: 'hcl', nomad: 'hcl', hocon: 'hocon', xml: 'xml', config: 'xml', csproj: 'xml', ipynb: 'ipynb', md: 'markdown',
-  markdown: 'markdown', txt: 'plaintext', env: 'dotenv', service: 'ini', timer: 'ini', socket: 'ini', container: 'ini', dockerfile: 'dockerfile',
+  markdown: 'markdown', txt: 'plaintext', env: 'dotenv', zeek: 'zeek', bro: 'zeek', pp: 'ruby', service: 'ini', timer: 'ini', socket: 'ini', container: 'ini', dockerfile: 'dockerfile',
 };
 
 /** Formats where the file name says more than a generic editor language id. */
@@ -31,6 +31,7 @@ function fromName(base: string, ext: string, text: string): FormatId | undefined
   if (lower.startsWith('.env') || ext === 'env') return 'dotenv';
   if (lower === 'makefile' || lower === 'gnumakefile') return 'makefile';
   if (lower === 'jenkinsfile') return 'groovy';
+  if (['vagrantfile', 'gemfile', 'rakefile', 'berksfile', 'guardfile', 'podfile', 'fastfile', 'brewfile'].includes(lower) || ext === 'gemspec' || ext === 'rake') return 'ruby';
   if (lower === 'crontab' || lower.endsWith('.crontab')) return 'shell';
   if (ext === 'conf' || ext === 'hocon') return sniffConf(lower, text);
   if (ext === 'lock') return /^\s*[{[]\s*"/.test(text.slice(0, 200)) || /^\s*\{/.test(text.slice(0, 200)) ? 'json' : /^\s*(#.*\n\s*)*\[/.test(text.slice(0, 2000)) ? 'toml' : 'plaintext';

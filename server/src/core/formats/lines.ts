@@ -13,6 +13,7 @@ const LINE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
 export function lineView(text: string, dialect: LineDialect): StructuredView {
   const scalars: Scalar[] = [];
   let section: string[] = [];
+  let pendingKey: { key: string; path: string[] } | undefined;
   let sectionStart = -1;
   const indentKeys: Array<{ indent: number; key: string }> = [];
   LINE.lastIndex = 0;
@@ -26,6 +27,17 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
     const sepRe = dialect === 'properties' ? /^(\s*)((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*/
       : dialect === 'dotenv' ? /^(\s*)(?:export\s+)?([A-Za-z_][\w.-]*)\s*=\s*/
         : /^(\s*)(?:-\s+)?(?:export\s+)?(['"]?)([^=:#;'"]*?[^=:#;'"\s])\2\s*(?:=>|:=|=|:)\s*/;
+    if (pendingKey !== undefined) {
+      // A continuation line of a .properties value (`key = \` then the value on the next line).
+      const lead = line.length - line.trimStart().length;
+      let v = line.trim();
+      const cont = v.endsWith('\\');
+      if (cont) v = v.slice(0, -1).trimEnd();
+      const s0 = lineStart + lead;
+      if (v) scalars.push({ start: s0, end: s0 + v.length, literalStart: s0, literalEnd: s0 + v.length, quote: '', key: pendingKey.key, path: pendingKey.path, value: v, group: sectionStart });
+      if (!cont) pendingKey = undefined;
+      continue;
+    }
     const kv = sepRe.exec(line);
     if (!kv) continue;
     const indent = kv[1].length;
@@ -50,6 +62,7 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
       vEnd = vStart + raw.length;
     }
     const path = dialect === 'fallback' ? indentKeys.map((k) => k.key) : [...section, ...(dialect === 'properties' ? key.split('.') : [key])];
+    if (dialect === 'properties' && raw.endsWith('\\')) { pendingKey = { key, path }; raw = raw.slice(0, -1).trimEnd(); vEnd = vStart + raw.length; if (!raw) continue; }
     scalars.push({
       start: vStart, end: vEnd, literalStart: quote ? vStart - 1 : vStart, literalEnd: quote ? vEnd + 1 : vEnd, quote,
       key, path, value: raw, command: isCommandKey(key), group: dialect === 'fallback' ? undefined : sectionStart,

@@ -8,6 +8,7 @@ const ATTR = /([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
 export function xmlView(text: string): StructuredView {
   const scalars: Scalar[] = [];
   const stack: string[] = [];
+  const starts: number[] = [];
   let error: StructuredView['error'];
   let lastEnd = 0;
   TOKEN.lastIndex = 0;
@@ -17,13 +18,13 @@ export function xmlView(text: string): StructuredView {
       const lead = between.length - between.trimStart().length;
       const s = lastEnd + lead;
       const v = between.trim();
-      scalars.push({ start: s, end: s + v.length, literalStart: s, literalEnd: s + v.length, quote: '', key: stack[stack.length - 1], path: [...stack], value: v });
+      scalars.push({ start: s, end: s + v.length, literalStart: s, literalEnd: s + v.length, quote: '', key: stack[stack.length - 1], path: [...stack], value: v, group: starts[starts.length - 2] ?? -1 });
     }
     lastEnd = m.index + m[0].length;
     if (m[2]) {
       const at = stack.lastIndexOf(m[2]);
       if (at < 0) { if (!error) error = { message: `unexpected </${m[2]}>`, offset: m.index }; }
-      else stack.length = at;
+      else { stack.length = at; starts.length = at; }
     } else if (m[3]) {
       ATTR.lastIndex = 0;
       const attrs = m[4] ?? '';
@@ -31,9 +32,9 @@ export function xmlView(text: string): StructuredView {
       for (let a = ATTR.exec(attrs); a; a = ATTR.exec(attrs)) {
         const val = a[3] ?? a[4] ?? '';
         const vs = attrBase + a.index + a[0].length - val.length - 1;
-        scalars.push({ start: vs, end: vs + val.length, literalStart: vs - 1, literalEnd: vs + val.length + 1, quote: a[2][0], key: a[1], path: [...stack, m[3], a[1]], value: val });
+        scalars.push({ start: vs, end: vs + val.length, literalStart: vs - 1, literalEnd: vs + val.length + 1, quote: a[2][0], key: a[1], path: [...stack, m[3], a[1]], value: val, group: m.index });
       }
-      if (!m[5]) stack.push(m[3]);
+      if (!m[5]) { stack.push(m[3]); starts.push(m.index); }
     }
   }
   return { scalars: sortScalars(scalars), error };

@@ -5,6 +5,7 @@
  */
 import { findCandidates, insideUrl, isHexDigest, isPlaceholder, looksRandom, type Candidate } from '../candidates';
 import { classifyName, hasMispEndpoint, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
+import { aboutOtherService, siblingsText, urlHosts } from './tlsScope';
 import type { Doc } from '../doc';
 import { isCodeFormat, type CodeToken } from '../formats/code';
 import { isConfigFormat } from '../formats/detect';
@@ -25,6 +26,8 @@ export interface KeyHit {
 
 interface Site {
   cand: Candidate;
+  /** The config value holding the candidate, when the format is structured. */
+  scalar?: Scalar;
   where: 'string' | 'comment' | 'bare' | 'config';
   name?: FoundName;
   path: string[];
@@ -115,7 +118,7 @@ function configSite(doc: Doc, cand: Candidate, sc: Scalar, url: boolean): Site {
     name = { name: k, source: 'assign' };
   }
   const embedded = sc.value.trim() !== cand.value;
-  return { cand, where: 'config', name, path: sc.path, literalStart: sc.literalStart, literalEnd: sc.literalEnd, quote: sc.quote, embedded, command: !!sc.command || /^\s*(curl|wget|http|https)\s/.test(sc.value), url, split: false };
+  return { cand, scalar: sc, where: 'config', name, path: sc.path, literalStart: sc.literalStart, literalEnd: sc.literalEnd, quote: sc.quote, embedded, command: !!sc.command || /^\s*(curl|wget|http|https)\s/.test(sc.value), url, split: false };
 }
 
 /** The name of a bare (unquoted) value: a flag or header right before it, else an assignment. */
@@ -137,7 +140,7 @@ function bareLiteral(text: string, cand: Candidate): { start: number; end: numbe
   return { start: s, end: e, quote: '', embedded: s !== cand.start || e !== cand.end };
 }
 
-const SHELL_ASSIGN = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*|set\s+|\$env:|\$(?:script:|global:)?)?[A-Za-z_][\w]*\s*=/i;
+const SHELL_ASSIGN = /^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*|set\s+|\$env:|\$(?:script:|global:)?)?[A-Za-z_][\w]*\s*(?:::|[:?+!])?=/i;
 const DOCKER_COMMAND = /^\s*(RUN|CMD|ENTRYPOINT|HEALTHCHECK|ONBUILD)\b/i;
 
 /** True when the offset is inside a command line: a shell command, Dockerfile RUN, or a command string in code. */
@@ -184,7 +187,12 @@ function isMispKey(doc: Doc, site: Site): boolean {
   if (info.notKey && !auth) return false;
   if ((info.otherService || pathOtherService(site.path)) && !info.misp && !auth) return false;
   if (info.misp && (info.keyish || calleeMisp)) return true;
+  const siblings = site.scalar && site.scalar.group !== undefined ? siblingsText(doc, site.scalar) : undefined;
+  // A password in <server><id>nexus</id>: the block is about another service even if the file mentions MISP.
+  if (siblings !== undefined && !auth && !used && !pathMisp && !mentionsMisp(siblings) && aboutOtherService(siblings)) return false;
   if ((info.keyish || auth || used || calleeMisp) && ctxMisp) return true;
+  // ["https://misp…", "<key>", false]: a random value next to a MISP URL, under a name that says nothing else.
+  if (siblings !== undefined && looksRandom(value) && urlHosts(siblings).some((h) => /misp/i.test(h.host))) return true;
   if (doc.output && doc.fileMisp && looksRandom(value)) return true;
   return false;
 }

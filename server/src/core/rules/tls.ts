@@ -34,6 +34,18 @@ function nameEndingAt(text: string, end: number): { name: string; start: number 
   }
   if (j === i || !/[A-Za-z_$@]/.test(text[j])) return undefined;
   if (quoted && text[j - 1] !== q) return undefined;
+  if (!quoted) {
+    // `verifySsl: Boolean = false`, `verify: bool = False`: the word before `=` is a type; the name precedes the colon.
+    let k = j;
+    while (k > stop && (text[k - 1] === ' ' || text[k - 1] === '\t')) k--;
+    if (text[k - 1] === ':' && text[k - 2] !== ':') {
+      k--;
+      while (k > stop && (text[k - 1] === ' ' || text[k - 1] === '\t')) k--;
+      let b = k;
+      while (b > stop && NAME_CHAR.test(text[b - 1])) b--;
+      if (b < k && /[A-Za-z_$@]/.test(text[b])) return { name: text.slice(b, k), start: b };
+    }
+  }
   return { name: text.slice(j, i), start: quoted ? j - 1 : j };
 }
 
@@ -121,7 +133,9 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
     // A bare `ssl=False` (PyMISP, aiohttp) disables verification only where the call is about MISP.
     const bare = /^(ssl|tls)$/i.test(last);
     if (bare ? !FALSY.test(value) : !disablesVerification(full, value) && !disablesVerification(last, value)) continue;
-    if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(callScope(text, st.index))) continue;
+    // A PyMISP settings module (keys.py, feed-generator settings.py): a top-level `ssl = False` feeds PyMISP.
+    const settingsModule = doc.fileMisp && doc.tokens !== undefined && /^[ \t]*$/.test(text.slice(lineStartAt(text, st.index), st.index));
+    if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(callScope(text, st.index)) && !settingsModule) continue;
     const vStart = st.valueStart;
     const sc = doc.scalars ? findCovering(doc.scalars, vStart) : undefined;
     if (!mispContext(doc, st.index, full, sc?.path ?? [], sc)) continue;

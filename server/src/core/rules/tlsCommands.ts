@@ -1,11 +1,11 @@
 /** TLS switched off on command lines (curl -k, --insecure) and in PyMISP calls (ssl=False, a False variable). */
 import { mentionsMisp } from '../context';
 import type { Doc } from '../doc';
-import { lineEndAt, lineStartAt } from '../text';
+import { findCovering, lineEndAt, lineStartAt } from '../text';
 import { fixFor, type TlsHit } from './tlsScope';
 
-const FLAG_CANDIDATE = /-{1,2}[A-Za-z][\w-]*(?:=false)?/g;
-const FLAG = /^(--insecure|--no-check-certificate|--no-verify(?:-ssl)?|--no-ssl-verify|--ssl-no-verify|--skip-tls-verify|--insecure-skip-tls-verify|--tls-verify=false|--[\w-]*-insecure|-SkipCertificateCheck|-[A-Za-z]*k[A-Za-z]*)$/;
+const FLAG_CANDIDATE = /-{1,2}[A-Za-z][\w-]*(?:=(?:false|no|0|off))?/g;
+const FLAG = /^(--insecure|--no-check-certificate|--[\w-]*-insecure|--insecure-[\w-]+|--(?:no|disable|skip|ignore)-[\w-]*(?:verif|check|cert)[\w-]*|--(?:ssl-|tls-)?verify(?:-ssl|-tls|-certs?)?=(?:false|no|0|off)|-SkipCertificateCheck|-[A-Za-z]*k[A-Za-z]*)$/;
 const FLAG_BEFORE = /[\s"'[,]/;
 const FLAG_AFTER = /[\s"',\]\\]/;
 
@@ -19,10 +19,10 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
     if (m.index > 0 && !FLAG_BEFORE.test(text[m.index - 1])) continue;
     const after = text[m.index + flag.length];
     if (after !== undefined && !FLAG_AFTER.test(after)) continue;
-    const stmt = statementAround(text, m.index);
+    const stmt = statementAround(doc, m.index);
     if (flag.startsWith('-') && !flag.startsWith('--') && flag !== '-SkipCertificateCheck') {
       // Short -k only means "insecure" to curl; look for curl earlier in the same command.
-      if (!/\bcurl\b/.test(stmt.slice(0, m.index - stmtStart(text, m.index)))) continue;
+      if (!/curl/i.test(stmt.slice(0, Math.max(0, m.index - stmtStart(doc, m.index))))) continue;
       if (flag.length > 6) continue;
     }
     if (!mentionsMisp(stmt) && !(doc.fileMisp && /authorization|misp/i.test(stmt))) continue;
@@ -40,16 +40,35 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
   }
 }
 
-function stmtStart(text: string, at: number): number {
+/** Line continuations: `\` (shell, Dockerfile), `^` (cmd.exe), a backtick (PowerShell). */
+function continues(text: string, lineEnd: number): boolean {
+  let e = lineEnd;
+  while (e > 0 && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
+  const c = text[e - 1];
+  return c === '\\' || c === '^' || c === '`';
+}
+
+/** Start of the command holding an offset: the whole config value when it is one (YAML block scalars), else the logical line. */
+function stmtStart(doc: Doc, at: number): number {
+  const sc = doc.scalars ? findCovering(doc.scalars, at) : undefined;
+  if (sc) return Math.max(sc.start, lineStartAt(doc.text, at) - 4000);
+  const { text } = doc;
   let s = lineStartAt(text, at);
-  while (s > 1 && text[s - 2] === '\\') s = lineStartAt(text, s - 2);
+  for (let n = 0; n < 50 && s > 1; n++) {
+    const prevEnd = s - 1 - (text[s - 2] === '\r' && text[s - 1] === '\n' ? 1 : 0);
+    if (!continues(text, prevEnd)) break;
+    s = lineStartAt(text, prevEnd);
+  }
   return s;
 }
 
-function statementAround(text: string, at: number): string {
-  const s = stmtStart(text, at);
+function statementAround(doc: Doc, at: number): string {
+  const { text } = doc;
+  const sc = doc.scalars ? findCovering(doc.scalars, at) : undefined;
+  if (sc) return text.slice(stmtStart(doc, at), Math.min(sc.end, at + 4000));
+  const s = stmtStart(doc, at);
   let e = lineEndAt(text, at);
-  while (text[e - 1] === '\\' && e < text.length) e = lineEndAt(text, e + 1 + (text[e] === '\r' && text[e + 1] === '\n' ? 1 : 0));
+  for (let n = 0; n < 50 && continues(text, e) && e < text.length; n++) e = lineEndAt(text, e + 1 + (text[e] === '\r' && text[e + 1] === '\n' ? 1 : 0));
   return text.slice(s, e);
 }
 

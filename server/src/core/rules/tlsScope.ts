@@ -1,5 +1,5 @@
 /** Where a TLS setting applies: is it a connection to MISP? And the shape of a TLS finding. */
-import { classifyName, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
+import { classifyName, hasMispEndpoint, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
 import type { Doc } from '../doc';
 import type { Scalar } from '../formats/scalars';
 import { lineAt, lineStartAt } from '../text';
@@ -23,13 +23,24 @@ export function mispContext(doc: Doc, at: number, name: string, path: readonly s
   if (info.misp || pathMentionsMisp(path)) return true;
   if (info.otherService || pathOtherService(path) || /^(git|npm|pip|yarn|docker|helm|kube|elastic|es_|opencti|thehive|cortex|splunk)/i.test(name)) return false;
   const scope = sc && sc.group !== undefined ? siblingsText(doc, sc) : callScope(doc.text, at);
+  // URLs in the scope decide first: a download from an artifact server is not about MISP even if its path says "misp".
+  const hosts = urlHosts(scope);
+  if (hosts.length) return hosts.some((h) => /misp/i.test(h.host) || hasMispEndpoint(h.url));
   if (mentionsMisp(scope)) return true;
   if (aboutOtherService(scope)) return false;
   return doc.fileMisp;
 }
 
+/** Literal URLs of a scope with their hosts (templated hosts like ${MISP_URL} or {{ url }} are left out). */
+export function urlHosts(scope: string): Array<{ host: string; url: string }> {
+  const out: Array<{ host: string; url: string }> = [];
+  const re = /https?:\/\/([\w.-]+)[^\s"'<>)]*/g;
+  for (let m = re.exec(scope); m; m = re.exec(scope)) if (!/^(localhost|127\.0\.0\.1)$/.test(m[1])) out.push({ host: m[1], url: m[0] });
+  return out;
+}
+
 /** True when a scope names another host or service (a URL to a non-MISP host, VT_KEY, virustotal ...). */
-function aboutOtherService(scope: string): boolean {
+export function aboutOtherService(scope: string): boolean {
   OTHER_HOST.lastIndex = 0;
   for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1])) return true;
   const idents = scope.match(/[A-Za-z_][\w]*/g) ?? [];
@@ -39,7 +50,7 @@ function aboutOtherService(scope: string): boolean {
 const SIBLINGS = new WeakMap<Doc, Map<number, string>>();
 
 /** Keys and values of the mapping, object, block or section that holds a value. */
-function siblingsText(doc: Doc, sc: Scalar): string {
+export function siblingsText(doc: Doc, sc: Scalar): string {
   let byGroup = SIBLINGS.get(doc);
   if (!byGroup) {
     byGroup = new Map();
