@@ -12,26 +12,37 @@ export interface Candidate {
 
 const ESCAPE_LETTERS = 'nrtfbv0';
 
-/** Every 40-character alphanumeric run in text[from, to) that is a whole token. Linear time. */
+const ALNUM = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ALNUM[c] = 1;
+for (let c = 65; c <= 90; c++) ALNUM[c] = 1;
+for (let c = 97; c <= 122; c++) ALNUM[c] = 1;
+
+function isAlnum(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 && ALNUM[c] === 1;
+}
+
+/**
+ * Every 40-character alphanumeric run in text[from, to) that is a whole token. Linear time, and it
+ * reads only a fraction of the text: a run of 40 or more characters always covers a multiple of 40,
+ * so only those positions are probed, and runs are grown from there.
+ */
 export function findCandidates(text: string, from = 0, to = text.length): Candidate[] {
   const out: Candidate[] = [];
-  // A tight character loop: several times faster than a regex with look-behind on large files.
-  let runStart = -1;
-  for (let i = from; i <= to; i++) {
-    const c = i < to ? text.charCodeAt(i) : 0;
-    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (alnum) { if (runStart < 0) runStart = i; continue; }
-    if (runStart < 0) continue;
-    const len = i - runStart;
-    let start = runStart;
-    runStart = -1;
-    if (len === 41) {
-      // "\nKEY" inside an escaped string: the escape letter is not part of the token.
-      if (text[start - 1] !== '\\' || !ESCAPE_LETTERS.includes(text[start])) continue;
-      start += 1;
-    } else if (len !== 40) continue;
-    if (partOfLongerToken(text, start, start + 40)) continue;
-    out.push({ start, end: start + 40, value: text.slice(start, start + 40) });
+  let i = from + 39;
+  while (i < to) {
+    if (!isAlnum(text, i)) { i += 40; continue; }
+    let a = i;
+    while (a > from && isAlnum(text, a - 1)) a--;
+    let b = i + 1;
+    while (b < to && isAlnum(text, b)) b++;
+    const len = b - a;
+    let start = a;
+    let ok = len === 40;
+    // "\nKEY" inside an escaped string: the escape letter is not part of the token.
+    if (len === 41 && text[a - 1] === '\\' && ESCAPE_LETTERS.includes(text[a])) { start = a + 1; ok = true; }
+    if (ok && !partOfLongerToken(text, start, start + 40)) out.push({ start, end: start + 40, value: text.slice(start, start + 40) });
+    i = b + 40;
   }
   return out;
 }

@@ -170,10 +170,10 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
   { re: /\bdanger_accept_invalid_(?:certs|hostnames)\s*\(\s*true\s*\)/g, what: 'danger_accept_invalid_certs(true)' },
 ];
 
-const IDIOM_ANCHOR = /danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|NoopHostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|setHostnameVerifier/;
+const IDIOM_ANCHORS = ['danger_accept_invalid', 'Dangerous', 'ServerCertificate', '_create_unverified_context', 'HostnameVerifier', 'TrustAll', 'TrustSelfSigned', 'ALLOW_ALL_HOSTNAME', 'InsecureTrustManager', 'trustAllCerts'];
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
-  if (!doc.fileMisp || !IDIOM_ANCHOR.test(doc.text)) return;
+  if (!doc.fileMisp || !IDIOM_ANCHORS.some((a) => doc.text.includes(a))) return;
   for (const { re, what } of IDIOMS) {
     re.lastIndex = 0;
     for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
