@@ -21,13 +21,12 @@ describe('notebook opened as a notebook', () => {
     assert.equal(diags.filter((d) => ruleOf(d) === 'tls-verify-disabled').length, 1, list(diags));
   });
 
-  // WAITS FOR the notebook output → cell mapping: opened as a notebook, VS Code syncs only the cells' source
-  // text to the server, so a key in a saved output is found only when the .ipynb is opened as text (see
-  // diagnostics.test.ts). Remove `.skip` when the client/server report outputs on their cell.
-  it.skip('reports key-in-notebook-output on the cell whose saved output holds the key', async () => {
-    const cell = notebook.cellAt(2);
-    const diags = await waitForDiagnostics(cell.document.uri, (d) => d.some((x) => ruleOf(x) === 'key-in-notebook-output'),
-      'key-in-notebook-output on cell 3 (its stderr output)');
+  // Outputs are not documents: VS Code syncs only the cells' source text. While the notebook is open, the
+  // server reads the saved outputs from the .ipynb and reports them on the notebook's file (Problems panel),
+  // at the JSON line of the output.
+  it('reports key-in-notebook-output on the notebook file, at the saved output line', async () => {
+    const diags = await waitForDiagnostics(wsUri('notebooks/misp_triage.ipynb'), (d) => has(d, 'key-in-notebook-output', 41),
+      'key-in-notebook-output on line 41 of misp_triage.ipynb');
     for (const d of diags) assert.ok(!KEY_LIKE.test(d.message), `unmasked key: ${d.message}`);
   });
 });
