@@ -252,6 +252,7 @@ export function describeFile(path: string, text: string, opts: { format?: Format
         if (opts.crlf) assertCrlf(out);
       });
       it(`${label}: still parses`, function () {
+        this.timeout(60000);
         const before = parses(text, format);
         if ('ok' in before && !before.ok) {
           console.log(`      [skip] ${label}: the original file does not parse as ${format} either (${before.error.slice(0, 120)})`);

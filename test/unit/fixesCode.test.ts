@@ -59,6 +59,10 @@ const CASES: Array<[string, string]> = [
   ['sh/export.sh', `#!/bin/sh\nexport MISP_KEY=${K}\ncurl -H 'Authorization: ${K2}' https://misp.example.org/events/index\n`],
   ['sh/url.sh', `#!/bin/bash\nwget -O rules https://misp.example.org/events/nids/suricata/download/${K}\n`],
   ['sh/heredoc.sh', `#!/bin/bash\ncat > /etc/misp.conf <<EOF\n[misp]\nurl = https://misp.example.org\nkey = ${K}\nEOF\n`],
+  ['py/fallback.py', `import os, pymisp\nmisp_key = os.getenv("MISP_API_KEY", "${K}")\n`],
+  ['js/fallback.js', `// misp\nconst apiKey = process.env.MISP_KEY || '${K}';\n`],
+  ['rb/fallback.rb', `# misp\nmisp_key = ENV.fetch("MISP_KEY", "${K}")\n`],
+  ['sh/fallback.sh', `#!/bin/sh\n# misp pull\nMISP_KEY="\${MISP_KEY:-${K}}"\n`],
 ];
 
 describe('fix plans: program source', () => {
@@ -153,6 +157,13 @@ describe('fix plans: exact forms', () => {
     assert.match(fixed('u.sh', CASES[27][1], 'env'), /suricata\/download\/"\$\{MISP_KEY\}"\n/);
     assert.match(fixed('h.sh', CASES[28][1], 'env'), /key = \$\{MISP_KEY\}\nEOF/);
     assert.match(fixed('e.sh', CASES[26][1], 'vault', 1), /curl -H 'Authorization: '"\$\(vault kv get -field=api_key secret\/misp\)" https/);
+  });
+  it('a key that is the fallback of an environment read: the fallback goes', () => {
+    const t = (p: string) => CASES.find((c) => c[0] === p)![1];
+    assert.equal(fixed('f.py', t('py/fallback.py'), 'env'), 'import os, pymisp\nmisp_key = os.getenv("MISP_API_KEY")\n');
+    assert.equal(fixed('f.js', t('js/fallback.js'), 'env'), '// misp\nconst apiKey = process.env.MISP_KEY;\n');
+    assert.equal(fixed('f.rb', t('rb/fallback.rb'), 'env'), '# misp\nmisp_key = ENV.fetch("MISP_KEY")\n');
+    assert.equal(fixed('f.sh', t('sh/fallback.sh'), 'env'), '#!/bin/sh\n# misp pull\nMISP_KEY="${MISP_KEY}"\n');
   });
   it('secretValue joins split fragments', () => {
     const f = analyzeText(CASES[10][1], { path: 's.js' }).findings[0];

@@ -32,7 +32,8 @@ const CASES: Array<[string, string]> = [
   ['spring/application.properties', `misp.url=https://misp.example.org\nmisp.api-key=${K}\n`],
   ['toml/misp.toml', `[misp]\nurl = "https://misp.example.org"\napi_key = '${K}'\n`],
   ['systemd/misp-feeder.service', `[Unit]\nDescription=MISP feeder\n\n[Service]\nExecStart=/usr/bin/misp-feeder --misp-key ${K}\n`],
-  ['env/.env', `MISP_URL=https://misp.example.org\nMISP_KEY="${K}"\n`],
+  ['env/.env', `MISP_URL=https://misp.example.org\nMISP_KEY="${K}"\n# MISP_OLD_KEY=${K2}\n`],
+  ['compose2/docker-compose.yml', `services:\n  misp:\n    image: coolacid/misp-docker:core-latest\n    environment:\n      - "ADMIN_KEY=\${ADMIN_KEY:-${K}}"\n`],
   ['nginx/misp.conf', `server {\n  listen 443;\n  location /misp/ {\n    proxy_pass https://misp.example.org/;\n    proxy_set_header Authorization "${K}";\n  }\n}\n`],
   ['docs/README.md', `# MISP sync\n\nSet \`misp_key = "${K}"\` in keys.py.\n`],
 ];
@@ -118,6 +119,10 @@ describe('fix plans: config, exact forms', () => {
     assert.match(fixed('env/.env', t('env/.env'), 'vault'), /\nMISP_KEY="\{\{ with secret `secret\/data\/misp` \}\}\{\{ \.Data\.data\.api_key \}\}\{\{ end \}\}"\n/);
     assert.match(fixed('toml/misp.toml', t('toml/misp.toml'), 'vault'), /\napi_key = '\{\{ with secret "secret\/data\/misp" \}\}\{\{ \.Data\.data\.api_key \}\}\{\{ end \}\}'\n/);
     assert.match(fixed('env/.env', t('env/.env'), 'suppress'), /\n# misp-guard-ignore-next-line: plaintext-config-key\nMISP_KEY=/);
+  });
+  it('config comments are redacted; a Compose default after :- is dropped', () => {
+    assert.match(fixed('env/.env', t('env/.env'), 'redact', 1), /\n# MISP_OLD_KEY=\[REDACTED\]\n$/);
+    assert.match(fixed('compose2/docker-compose.yml', t('compose2/docker-compose.yml'), 'env'), /- "ADMIN_KEY=\$\{ADMIN_KEY\}"\n$/);
   });
   it('systemd ExecStart: ${MISP_KEY}', () => {
     assert.match(fixed('systemd/misp-feeder.service', t('systemd/misp-feeder.service'), 'env'), /ExecStart=\/usr\/bin\/misp-feeder --misp-key \$\{MISP_KEY\}\n/);

@@ -9,6 +9,8 @@ import type { Finding, FixData, KeyFixData, RuleId } from '../types';
 import { codeKeyPlans } from './codePlans';
 import { configKeyPlans } from './configRefs';
 import { dockerfileKeyPlans } from './dockerfile';
+import { fallbackPlan } from './fallback';
+import { lineStartAt } from '../text';
 import { applyEdits, eolOf } from './edits';
 import { chooseEnvVar } from './envName';
 import { plainSecretValue } from './literal';
@@ -72,6 +74,9 @@ function plainPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings, pri
 }
 
 function keyPlans(c: KeyCtx): FixPlan[] {
+  const fallback = fallbackPlan(c);
+  if (fallback) return [fallback];
+  if (!isCodeFormat(c.format) && commentLine(c.text, c.fix.valueStart)) return [redactPlan(c.fix)];
   switch (c.format) {
     case 'yaml': return yamlKeyPlans(c);
     case 'hcl': return terraformKeyPlans(c);
@@ -79,6 +84,11 @@ function keyPlans(c: KeyCtx): FixPlan[] {
     case 'markdown': case 'plaintext': return [redactPlan(c.fix)];
     default: return isCodeFormat(c.format) ? codeKeyPlans(c) : configKeyPlans(c);
   }
+}
+
+/** A config line that is a comment (`# ADMIN_KEY=...`): there is nothing to point elsewhere, only a key to remove. */
+function commentLine(text: string, at: number): boolean {
+  return /^\s*(#|;|\/\/)/.test(text.slice(lineStartAt(text, at), at));
 }
 
 function redactPlan(fix: KeyFixData): FixPlan {
