@@ -263,3 +263,14 @@ export function describeFile(path: string, text: string, opts: { format?: Format
     }
   }
 }
+
+/** The text after applying plan `id` for finding `index` (default: the first key finding). */
+export function fixed(path: string, text: string, id: FixPlan['id'], index?: number, settings?: Partial<FixSettings>): string {
+  const findings = analyzeText(text, { path }).findings;
+  const f = index === undefined ? findings.find((x) => x.fix.type === 'key') : findings[index];
+  assert.ok(f, `no finding in ${path}`);
+  const plan = planFixes(text, f, settings).find((p) => p.id === id);
+  assert.ok(plan, `no ${id} plan for ${path}: ${planFixes(text, f, settings).map((p) => p.id)}`);
+  return applyEdits(text, plan.edits);
+}
+

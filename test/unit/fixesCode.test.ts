@@ -4,23 +4,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyzeText } from '../../server/src/core';
-import { applyEdits, planFixes, secretValue, type FixPlan, type FixSettings } from '../../server/src/core/fixes';
-import { describeFile } from './fixesCheck';
+import { planFixes, secretValue } from '../../server/src/core/fixes';
+import { describeFile, fixed } from './fixesCheck';
 import { fakeKey } from './helpers';
 
 const K = fakeKey(101);
 const K2 = fakeKey(102);
 const K3 = fakeKey(103);
-
-/** The text after applying plan `id` for finding `index` (default: the first key finding). */
-export function fixed(path: string, text: string, id: FixPlan['id'], index?: number, settings?: Partial<FixSettings>): string {
-  const findings = analyzeText(text, { path }).findings;
-  const f = index === undefined ? findings.find((x) => x.fix.type === 'key') : findings[index];
-  assert.ok(f, `no finding in ${path}`);
-  const plan = planFixes(text, f, settings).find((p) => p.id === id);
-  assert.ok(plan, `no ${id} plan for ${path}: ${planFixes(text, f, settings).map((p) => p.id)}`);
-  return applyEdits(text, plan.edits);
-}
 
 /** Plan ids offered for the first key finding. */
 function ids(path: string, text: string): string[] {

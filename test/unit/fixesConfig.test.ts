@@ -5,8 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeText } from '../../server/src/core';
 import { applyEdits, planFixes } from '../../server/src/core/fixes';
-import { assertCrlf, describeFile } from './fixesCheck';
-import { fixed } from './fixesCode.test';
+import { assertCrlf, describeFile, fixed } from './fixesCheck';
 import { fakeKey } from './helpers';
 
 const K = fakeKey(201);
