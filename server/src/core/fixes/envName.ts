@@ -17,7 +17,7 @@ const REFERENCES: RegExp[] = [
 
 /** True for names that hold a MISP key: mention MISP and a credential word. */
 function keyName(name: string): boolean {
-  return /misp/i.test(name) && /(key|token|auth)/i.test(name) && !/url|host|verify|ssl|cert/i.test(name);
+  return /misp/i.test(name) && /(key|token|auth)/i.test(name) && !/url|host|verify|ssl|cert|file|path|dir/i.test(name);
 }
 
 /** The first MISP-key environment variable the text reads (`os.environ["MISP_API_KEY"]`, `${MISP_KEY}` ...). */
