@@ -3,6 +3,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { clearScanResults, scanFolder, scanWorkspace } from './scanCommands';
 
 /** A command handler; gets the running client and the command's arguments. */
 export type CommandHandler = (client: LanguageClient, ...args: unknown[]) => unknown;
@@ -13,6 +14,12 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'mispGuard.restartServer': (client) => client.restart(),
   /** Shows the server's log (notices about how documents were analysed, errors). */
   'mispGuard.showOutput': (client) => client.outputChannel.show(true),
+  /** Scans every file of the workspace folders; resolves with the summary. */
+  'mispGuard.scanWorkspace': (client) => scanWorkspace(client),
+  /** Scans the folders selected in the explorer. */
+  'mispGuard.scanFolder': (client, clicked, selection) => scanFolder(client, clicked, selection),
+  /** Removes the diagnostics of workspace scans. */
+  'mispGuard.clearScanResults': (client) => clearScanResults(client),
 };
 
 /** Registers every command of {@link COMMANDS}; dispose the result to unregister them. */

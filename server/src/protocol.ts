@@ -2,8 +2,9 @@
  * Custom messages between the misp-guard client and server, each one typed here and nowhere else.
  * Standard LSP covers diagnostics; these only add what the extension needs on top.
  */
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { Flavor, FormatId } from './core';
+import { NotificationType, ProtocolRequestType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { Flavor, FormatId, RuleId } from './core';
 
 /** Options the client passes in `initialize` (`initializationOptions`). */
 export interface MispGuardInitializationOptions {
@@ -55,3 +56,41 @@ export const ReadSecretRequest = new RequestType<{ key: string }, string | null,
 export const APPLY_KEY_FIX_COMMAND = 'mispGuard.applyKeyFix';
 /** Command behind `source.fixAll.mispGuard` when it moves keys: store them all, verify, then edit. */
 export const APPLY_FIX_ALL_COMMAND = 'mispGuard.applyFixAll';
+
+/** Parameters of {@link ScanWorkspaceRequest}. */
+export interface ScanWorkspaceParams extends WorkDoneProgressParams {
+  /** Folder (or file) URIs to scan; default: every workspace folder. */
+  uris?: string[];
+}
+
+/** How a workspace scan ended: what {@link ScanWorkspaceRequest} resolves with. */
+export interface ScanSummary {
+  /** True when the scan was cancelled; the counts then cover what was done. */
+  cancelled: boolean;
+  /** File-system paths of the folders scanned. */
+  folders: string[];
+  filesScanned: number;
+  /** Findings published (baselined ones excluded), in how many files, and per rule. */
+  findings: number;
+  filesWithFindings: number;
+  byRule: Partial<Record<RuleId, number>>;
+  /** Entries left out, per reason (`gitignored`, `excluded`, `binary`, `too-large`, `git-dir`, ...). */
+  skipped: Record<string, number>;
+  /** Findings hidden because the folder's baseline accepts them. */
+  baselined: number;
+  bytesScanned: number;
+  durationMs: number;
+  /** The summary as one human sentence (what the editor shows). */
+  message: string;
+}
+
+/**
+ * Client → server: scan every file of the workspace folders (or of `uris`) from disk and publish
+ * diagnostics for them. Progress goes through LSP work-done progress: the client's
+ * `workDoneToken` when it sent one, else a server-created token (`window/workDoneProgress/create`);
+ * cancelling either (or the request) stops the scan.
+ */
+export const ScanWorkspaceRequest = new ProtocolRequestType<ScanWorkspaceParams, ScanSummary, never, void, void>('mispGuard/scanWorkspace');
+
+/** Client → server: remove the diagnostics of the last scans (open documents keep theirs); resolves with how many files were cleared. */
+export const ClearScanResultsRequest = new RequestType0<number, void>('mispGuard/clearScanResults');

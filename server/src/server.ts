@@ -14,6 +14,7 @@ import type { InitializeParams, InitializeResult, WorkspaceFolder } from 'vscode
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentSettings } from './documentSettings';
 import { FixFeature } from './fixFeature';
+import { ScanFeature } from './scanFeature';
 import { StatusNotification } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
 import { describe, Validator } from './validation';
@@ -60,7 +61,16 @@ const fixes = new FixFeature(connection, documents, {
   log,
 });
 
+// Workspace scans, their diagnostics for unopened files, file events and baselines.
+const scans = new ScanFeature(connection, documents, {
+  settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
+  folders: () => folders,
+  revalidate: () => validator.validateAll(),
+  log,
+});
+
 const validator = new Validator({
+  filterFindings: (file, text, findings, s) => scans.filterFindings(file, text, findings, s),
   document: (uri) => documents.get(uri),
   all: () => documents.all(),
   settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
@@ -89,7 +99,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      workspace: workspaceFolderEvents ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+      workspace: {
+        ...(workspaceFolderEvents ? { workspaceFolders: { supported: true, changeNotifications: true } } : {}),
+        ...scans.initialize(params),
+      },
       ...fixes.initialize(params),
     },
     serverInfo: { name: 'misp-guard' },
@@ -97,6 +110,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  scans.initialized();
   if (dynamicConfigurationChange) {
     connection.client.register(DidChangeConfigurationNotification.type, undefined)
       .catch((error: unknown) => log.warn(describe('could not register for configuration changes', '', error)));
@@ -130,9 +144,13 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   settings?.forget(e.document.uri);
   validator.close(e.document.uri);
+  scans.documentClosed(e.document.uri);
 });
 
-connection.onShutdown(() => validator.dispose());
+connection.onShutdown(() => {
+  validator.dispose();
+  scans.dispose();
+});
 
 // A bug must cost one document's diagnostics, never the server.
 process.on('uncaughtException', (error) => log.error(describe('uncaught exception', '', error)));

@@ -43,6 +43,11 @@ export interface Settings {
   vaultToken: string;
   /** CA bundle the TLS quick fix points to instead of the system CAs (`mispGuard.caBundle`); empty: none. */
   caBundle: string;
+  /**
+   * Baseline file of accepted findings (`mispGuard.baseline`), relative to the workspace folder or
+   * absolute; used when it exists. Empty: no baseline.
+   */
+  baseline: string;
 }
 
 /** The settings used when the client sends none. */
@@ -56,6 +61,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   secretStore: 'ask',
   vaultToken: '',
   caBundle: '',
+  baseline: '.misp-guard-baseline.json',
 });
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint', 'off'];
@@ -105,6 +111,7 @@ export function normalizeSettings(raw: unknown): Settings {
     secretStore: (STORE_CHOICES as readonly unknown[]).includes(r.secretStore) ? (r.secretStore as SecretStoreChoice) : d.secretStore,
     vaultToken: str(vault.token, d.vaultToken).trim(),
     caBundle: str(r.caBundle, d.caBundle).trim(),
+    baseline: str(r.baseline, d.baseline).trim(),
   };
 }
 

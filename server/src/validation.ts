@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, redact } from './core';
-import type { ScanInput } from './core';
+import type { Finding, ScanInput } from './core';
 import { toDiagnostics } from './diagnostics';
 import type { StatusParams } from './protocol';
 import { DEFAULT_SETTINGS, isExcluded, toScanOptions } from './settings';
@@ -25,6 +25,11 @@ export interface ValidatorDeps {
   publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void;
   status?(params: StatusParams): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /**
+   * Drops findings the user accepted (the folder's baseline). Gets the document's file path (undefined
+   * when it has none), its text and settings; returns the findings to publish.
+   */
+  filterFindings?(path: string | undefined, text: string, findings: Finding[], settings: Settings): Finding[];
 }
 
 /** Debounce after an edit, in milliseconds. */
@@ -164,9 +169,11 @@ export class Validator {
 
     const input: ScanInput = { path: location.scanPath, languageId: document.languageId };
     try {
-      const result = analyzeText(document.getText(), input, toScanOptions(settings));
+      const text = document.getText();
+      const result = analyzeText(text, input, toScanOptions(settings));
       this.logNotices(uri, result.notices.map((n) => `${n.level}: ${n.message}`));
-      const diagnostics = toDiagnostics(document, result.findings, (error) =>
+      const findings = this.deps.filterFindings ? this.deps.filterFindings(location.scanPath, text, result.findings, settings) : result.findings;
+      const diagnostics = toDiagnostics(document, findings, (error) =>
         this.deps.log.error(describe('could not convert a finding', uri, error)));
       report('analysed', diagnostics, { format: result.format, flavor: result.flavor });
     } catch (error) {

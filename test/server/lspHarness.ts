@@ -54,6 +54,8 @@ export interface HarnessOptions {
   capabilities?: ClientCapabilities;
   /** Workspace folder (a directory path); default: the repository root. */
   folder?: string;
+  /** Several workspace folders (multi-root); overrides `folder`. */
+  folders?: string[];
   initializationOptions?: unknown;
   /** Server arguments; default `--stdio`. */
   args?: string[];
@@ -127,7 +129,7 @@ export class LspHarness {
     }));
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onRequest(UnregistrationRequest.type, () => undefined);
-    connection.onRequest('workspace/workspaceFolders', () => [this.folderEntry()]);
+    connection.onRequest('workspace/workspaceFolders', () => this.folderEntries());
   }
 
   /** Spawns dist/server.js --stdio and completes the initialize handshake. */
@@ -139,7 +141,7 @@ export class LspHarness {
     harness.initializeResult = await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: harness.folderEntry().uri,
-      workspaceFolders: [harness.folderEntry()],
+      workspaceFolders: harness.folderEntries(),
       capabilities: options.capabilities ?? DEFAULT_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });
@@ -147,8 +149,13 @@ export class LspHarness {
     return harness;
   }
 
+  private folderEntries(): { uri: string; name: string }[] {
+    if (this.options.folders) return this.options.folders.map((f, i) => ({ uri: pathToFileURL(f).href, name: `folder${i}` }));
+    return [this.folderEntry()];
+  }
+
   private folderEntry(): { uri: string; name: string } {
-    return { uri: pathToFileURL(this.options.folder ?? ROOT).href, name: 'workspace' };
+    return { uri: pathToFileURL(this.options.folders?.[0] ?? this.options.folder ?? ROOT).href, name: 'workspace' };
   }
 
   private onPublish(p: PublishDiagnosticsParams): void {

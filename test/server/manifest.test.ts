@@ -55,6 +55,7 @@ describe('extension manifest', () => {
       'mispGuard.vault.token': DEFAULT_SETTINGS.vaultToken,
       'mispGuard.secretStore': DEFAULT_SETTINGS.secretStore,
       'mispGuard.caBundle': DEFAULT_SETTINGS.caBundle,
+      'mispGuard.baseline': DEFAULT_SETTINGS.baseline,
     };
     assert.deepEqual(Object.keys(props).sort(), Object.keys(flat).sort());
     for (const [key, value] of Object.entries(flat)) assert.deepEqual(props[key].default, value, key);
