@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { redact } from './core';
 import { BASELINE_HELP, MAIN_HELP, SCAN_HELP, USAGE_LINE, UsageError, parseCommandLine } from './cli/args';
 import type { Command } from './cli/args';
+import { runFix } from './cli/fix';
+import { FIX_HELP } from './cli/fixArgs';
 import { formatJson } from './cli/jsonReport';
 import { formatSarif } from './cli/sarifReport';
 import type { ReportedFinding } from './cli/scan';
@@ -39,11 +41,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   switch (command.kind) {
     case 'help':
-      io.stdout.write(command.topic === 'scan' ? SCAN_HELP : command.topic === 'baseline' ? BASELINE_HELP : MAIN_HELP);
+      io.stdout.write(command.topic === 'scan' ? SCAN_HELP : command.topic === 'baseline' ? BASELINE_HELP : command.topic === 'fix' ? FIX_HELP : MAIN_HELP);
       return EXIT.clean;
     case 'version':
       io.stdout.write(`${toolVersion()}\n`);
       return EXIT.clean;
+    case 'fix':
+      return runFix(command, io);
     case 'scan':
     case 'baseline':
       try {

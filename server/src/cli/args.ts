@@ -2,6 +2,8 @@
  * Command-line parsing for `misp-guard`. Pure: argv in, a command or a usage error out.
  */
 import { parseArgs } from 'node:util';
+import { FixUsageError, parseFixCommand } from './fixArgs';
+import type { FixCommand } from './fixArgs';
 
 /** Report formats of `scan`. */
 export const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -31,10 +33,11 @@ export interface WalkFlags {
 
 /** What the command line asks for. */
 export type Command =
-  | { kind: 'help'; topic?: 'scan' | 'baseline' }
+  | { kind: 'help'; topic?: 'scan' | 'baseline' | 'fix' }
   | { kind: 'version' }
   | ({ kind: 'scan'; format: Format; output?: string; source: ScanSource; baseline?: string; failOn?: FailOn } & WalkFlags)
-  | ({ kind: 'baseline'; output: string } & WalkFlags);
+  | ({ kind: 'baseline'; output: string } & WalkFlags)
+  | FixCommand;
 
 /** A command line the CLI cannot run (exit code 2). */
 export class UsageError extends Error {}
@@ -50,13 +53,16 @@ Usage:
   misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]
   misp-guard scan --staged | --since REV | --history [options]
   misp-guard baseline [--output FILE] [PATH...]
+  misp-guard fix --to env|vault [--write] [--store dotenv|vault] [options] PATH...
   misp-guard --help | --version
 
 Commands:
   scan       Scan files and directories (default: the current directory), staged changes or git history
   baseline   Accept the current findings: write them to a baseline file that later scans hide
+  fix        Move keys to environment variables or Vault and turn TLS verification back on
+             (a dry run printing a masked diff unless --write)
 
-Run 'misp-guard scan --help' or 'misp-guard baseline --help' for their options.
+Run 'misp-guard scan --help', 'misp-guard baseline --help' or 'misp-guard fix --help' for their options.
 `;
 
 export const SCAN_HELP = `Usage: misp-guard scan [options] [PATH...]
@@ -110,10 +116,17 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === undefined) throw new UsageError('missing command');
   if (first === '--help' || first === '-h' || first === 'help') {
-    return { kind: 'help', topic: rest[0] === 'scan' || rest[0] === 'baseline' ? rest[0] : undefined };
+    return { kind: 'help', topic: rest[0] === 'scan' || rest[0] === 'baseline' || rest[0] === 'fix' ? rest[0] : undefined };
   }
   if (first === '--version' || first === '-v' || first === '-V') return { kind: 'version' };
   if (first === 'baseline') return parseBaseline(rest);
+  if (first === 'fix') {
+    try {
+      return parseFixCommand(rest);
+    } catch (e) {
+      throw e instanceof FixUsageError ? new UsageError(e.message) : e;
+    }
+  }
   if (first !== 'scan') throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`);
   let parsed;
   try {
