@@ -83,9 +83,15 @@ function java(code: string): ParseResult {
 }
 
 function jsLike(code: string, ts_: boolean): ParseResult {
-  const out = ts.transpileModule(code, { fileName: ts_ ? 'x.ts' : 'x.js', reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, allowJs: true } });
-  const errs = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  return errs.length ? { ok: false, error: errs.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ') } : { ok: true };
+  // TypeScript: a file parses as .ts or, with JSX, as .tsx; JavaScript parses JSX as .js already.
+  let last: ParseResult = { ok: true };
+  for (const fileName of ts_ ? ['x.ts', 'x.tsx'] : ['x.js']) {
+    const out = ts.transpileModule(code, { fileName, reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, jsx: ts.JsxEmit.Preserve, allowJs: true } });
+    const errs = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (!errs.length) return { ok: true };
+    last = { ok: false, error: errs.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ') };
+  }
+  return last;
 }
 
 function lines(text: string): string[] {

@@ -35,6 +35,7 @@ const CASES: Array<[string, string]> = [
   ['js/header.mjs', `import fetch from 'node-fetch';\nconst headers = { 'Authorization': "Token ${K}", 'X-Misp': 'misp' };\nawait fetch('https://misp.example.org/events/index', { headers });\n`],
   ['js/cjs.js', `const misp = require('misp');\nfunction client() {\n  return misp.connect({ url: 'https://misp.example.org', mispKey: '${K}' });\n}\nmodule.exports = client;\n`],
   ['js/App.jsx', `// MISP dashboard\nexport function App() {\n  return <MispPanel mispKey="${K}" url="https://misp.example.org" />;\n}\n`],
+  ['ts/Panel.tsx', `// MISP panel\nexport const Panel = () => <MispView apiKey="${K}" />;\n`],
   ['ts/client.ts', `const mispApiKey: string = "${K}";\nexport const headers = { Authorization: mispApiKey };\n`],
   ['go/plain.go', `package misp\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nconst mispKey = "${K}"\n\nfunc f(req *http.Request) {\n\treq.Header.Set("Authorization", mispKey)\n\tfmt.Println("misp")\n}\n`],
   ['go/header.go', `package misp\n\nimport "net/http"\n\nfunc f(req *http.Request) {\n\treq.Header.Set("Authorization", "Token ${K}")\n}\n`],
@@ -55,13 +56,16 @@ const CASES: Array<[string, string]> = [
   ['sh/fallback.sh', `#!/bin/sh\n# misp pull\nMISP_KEY="\${MISP_KEY:-${K}}"\n`],
 ];
 
+/** The source text of a case, by path. */
+const src = (path: string): string => CASES.find((c) => c[0] === path)![1];
+
 describe('fix plans: program source', () => {
   for (const [path, text] of CASES) describe(path, () => describeFile(path, text, { keys: [K, K2, K3] }));
 });
 
 describe('fix plans: exact forms', () => {
   it('Python: import os after the docstring and __future__ imports, in the import block', () => {
-    const out = fixed('d.py', CASES[0][1], 'env');
+    const out = fixed('d.py', src('py/docstring.py'), 'env');
     assert.equal(out, `#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n"""Pull events from MISP."""\nfrom __future__ import annotations\n\nimport os\nfrom pymisp import PyMISP\n\nMISP_KEY = os.environ["MISP_KEY"]\nmisp = PyMISP("https://misp.example.org", MISP_KEY, ssl=False)\n`);
   });
   it('Python: a blank line after import os when code follows', () => {
@@ -69,27 +73,27 @@ describe('fix plans: exact forms', () => {
     assert.equal(fixed('keys.py', t, 'env'), `#!/usr/bin/env python3\n# settings\n\nimport os\n\nmisp_url = 'https://misp.example.org/'\nmisp_key = os.environ['MISP_KEY']\n`);
   });
   it('Python: embedded keys become f-strings, braces escaped; bytes and raw prefixes handled', () => {
-    const [, t] = CASES[1];
+    const t = src('py/header.py');
     assert.match(fixed('h.py', t, 'env', 0), /^import os\nimport requests\nAUTH = f"Authorization: \{os\.environ\['MISP_KEY'\]\}"\n/);
     assert.match(fixed('h.py', t, 'env', 1), /MISP_TPL_KEY = f"\{\{0\}\}:\{os\.environ\['MISP_KEY'\]\}"/);
     assert.match(fixed('h.py', t, 'env', 2), /headers=\{"Authorization": os\.environ\["MISP_KEY"\]\[:40\]\}/);
-    assert.match(fixed('f.py', CASES[2][1], 'env'), /"Authorization": f"\{misp_prefix\}\{os\.environ\['MISP_KEY'\]\}"/);
-    assert.match(fixed('b.py', CASES[3][1], 'env', 0), /misp_key = os\.environ\["MISP_KEY"\]\.encode\(\)\n/);
-    assert.match(fixed('b.py', CASES[3][1], 'env', 1), /raw_key = os\.environ\['MISP_KEY'\]\n/);
+    assert.match(fixed('f.py', src('py/fstring.py'), 'env'), /"Authorization": f"\{misp_prefix\}\{os\.environ\['MISP_KEY'\]\}"/);
+    assert.match(fixed('b.py', src('py/bytes.py'), 'env', 0), /misp_key = os\.environ\["MISP_KEY"\]\.encode\(\)\n/);
+    assert.match(fixed('b.py', src('py/bytes.py'), 'env', 1), /raw_key = os\.environ\['MISP_KEY'\]\n/);
   });
   it('Python: a split literal is replaced whole; an implicitly concatenated one stays a string', () => {
-    assert.match(fixed('s.py', CASES[4][1], 'env'), /MISP_KEY = \(os\.environ\["MISP_KEY"\]\)\n$/);
-    assert.match(fixed('i.py', CASES[5][1], 'env', 0), /MISP_KEY = \(f"\{os\.environ\['MISP_KEY'\]\}" ""\)\n/);
+    assert.match(fixed('s.py', src('py/split.py'), 'env'), /MISP_KEY = \(os\.environ\["MISP_KEY"\]\)\n$/);
+    assert.match(fixed('i.py', src('py/implicit.py'), 'env', 0), /MISP_KEY = \(f"\{os\.environ\['MISP_KEY'\]\}" ""\)\n/);
   });
   it('Python: commented-out code names the variable, and imports nothing', () => {
-    assert.equal(fixed('c.py', CASES[6][1], 'env'), `import os\nimport pymisp\n# misp_key = os.environ['MISP_KEY']\nmisp_key = os.environ['MISP_KEY']\n`);
+    assert.equal(fixed('c.py', src('py/comment.py'), 'env'), `import os\nimport pymisp\n# misp_key = os.environ['MISP_KEY']\nmisp_key = os.environ['MISP_KEY']\n`);
   });
   it('Python: a line with an emoji before the key', () => {
-    assert.equal(fixed('e.py', CASES[8][1], 'env'), `import os\nimport pymisp\nnote = "🔑 clé"; misp_key = os.environ["MISP_KEY"]  # 🚀\n`);
-    assert.match(fixed('e.py', CASES[8][1], 'suppress'), /misp_key = "[A-Za-z0-9]{40}"  # 🚀  # misp-guard-ignore: hardcoded-key\n$/);
+    assert.equal(fixed('e.py', src('py/emoji.py'), 'env'), `import os\nimport pymisp\nnote = "🔑 clé"; misp_key = os.environ["MISP_KEY"]  # 🚀\n`);
+    assert.match(fixed('e.py', src('py/emoji.py'), 'suppress'), /misp_key = "[A-Za-z0-9]{40}"  # 🚀  # misp-guard-ignore: hardcoded-key\n$/);
   });
   it('Python: hvac read for Vault, with both imports once', () => {
-    const out = fixed('d.py', CASES[0][1], 'vault', undefined, { vault: { mount: 'kv', path: 'cti/misp', field: 'key' } });
+    const out = fixed('d.py', src('py/docstring.py'), 'vault', undefined, { vault: { mount: 'kv', path: 'cti/misp', field: 'key' } });
     assert.match(out, /\nimport hvac\nimport os\nfrom pymisp import PyMISP\n/);
     assert.match(out, /MISP_KEY = hvac\.Client\(url=os\.environ\["VAULT_ADDR"\], token=os\.environ\["VAULT_TOKEN"\]\)\.secrets\.kv\.v2\.read_secret_version\(mount_point="kv", path="cti\/misp"\)\["data"\]\["data"\]\["key"\]\n/);
   });
@@ -99,7 +103,7 @@ describe('fix plans: exact forms', () => {
     const twice = fixed('two.py', once, 'env');
     assert.equal(twice, `"""Doc."""\nimport os\nimport pymisp\nmisp_key = os.environ["MISP_KEY"]\nmisp_backup_key = os.environ["MISP_KEY"]\n`);
     assert.equal(analyzeText(twice, { path: 'two.py' }).findings.length, 0);
-    assert.equal((fixed('c.py', CASES[6][1], 'env').match(/^import os$/gm) ?? []).length, 1);
+    assert.equal((fixed('c.py', src('py/comment.py'), 'env').match(/^import os$/gm) ?? []).length, 1);
   });
   it('the env variable the file already reads is reused; an explicit setting wins', () => {
     const t = `import os, pymisp\nurl = os.environ["MISP_URL"]\nbackup = os.getenv("MISP_API_KEY")\nmisp_key = "${K}"\n`;
@@ -107,57 +111,58 @@ describe('fix plans: exact forms', () => {
     assert.match(fixed('r.py', t, 'env', undefined, { envVarName: 'CTI_MISP_TOKEN' }), /misp_key = os\.environ\["CTI_MISP_TOKEN"\]/);
   });
   it('JavaScript/TypeScript: process.env, templates for embedded keys, JSX attribute braces, TS non-null', () => {
-    assert.match(fixed('a.js', CASES[9][1], 'env'), /const mispKey = process\.env\.MISP_KEY;/);
-    assert.match(fixed('s.js', CASES[10][1], 'env'), /const mispKey = process\.env\.MISP_KEY;\n$/);
-    assert.match(fixed('h.mjs', CASES[12][1], 'env'), /'Authorization': `Token \$\{process\.env\.MISP_KEY\}`/);
-    assert.match(fixed('App.jsx', CASES[14][1], 'env'), /<MispPanel mispKey=\{process\.env\.MISP_KEY\} url=/);
-    assert.match(fixed('c.ts', CASES[15][1], 'env'), /const mispApiKey: string = process\.env\.MISP_KEY!;/);
+    assert.match(fixed('a.js', src('js/plain.js'), 'env'), /const mispKey = process\.env\.MISP_KEY;/);
+    assert.match(fixed('s.js', src('js/split.js'), 'env'), /const mispKey = process\.env\.MISP_KEY;\n$/);
+    assert.match(fixed('h.mjs', src('js/header.mjs'), 'env'), /'Authorization': `Token \$\{process\.env\.MISP_KEY\}`/);
+    assert.match(fixed('App.jsx', src('js/App.jsx'), 'env'), /<MispPanel mispKey=\{process\.env\.MISP_KEY\} url=/);
+    assert.match(fixed('Panel.tsx', src('ts/Panel.tsx'), 'env'), /<MispView apiKey=\{process\.env\.MISP_KEY\} \/>/);
+    assert.match(fixed('c.ts', src('ts/client.ts'), 'env'), /const mispApiKey: string = process\.env\.MISP_KEY!;/);
   });
   it('JavaScript: the Vault read awaits a helper only where await is allowed', () => {
-    assert.deepEqual(ids('cjs.js', CASES[13][1]), ['env', 'suppress']);
-    const out = fixed('t.js', CASES[11][1], 'vault');
+    assert.deepEqual(ids('cjs.js', src('js/cjs.js')), ['env', 'suppress']);
+    const out = fixed('t.js', src('js/template.js'), 'vault');
     assert.match(out, /\{ Authorization: await mispKeyFromVault\(\) \}/);
     assert.match(out, /\nasync function mispKeyFromVault\(\) \{\n {2}const res = await fetch\(`\$\{process\.env\.VAULT_ADDR\}\/v1\/secret\/data\/misp`/);
   });
   it('Go: os.Getenv with "os" imported in order; const becomes var; const blocks move the entry out', () => {
-    assert.match(fixed('p.go', CASES[16][1], 'env'), /import \(\n\t"fmt"\n\t"net\/http"\n\t"os"\n\)\n\nvar mispKey = os\.Getenv\("MISP_KEY"\)\n/);
-    assert.match(fixed('h.go', CASES[17][1], 'env'), /import "net\/http"\nimport "os"\n[\s\S]*req\.Header\.Set\("Authorization", "Token " \+ os\.Getenv\("MISP_KEY"\)\)/);
-    assert.match(fixed('c.go', CASES[18][1], 'env'), /const \(\n\tmispURL = "https:\/\/misp\.example\.org"\n\)\nvar mispKey = os\.Getenv\("MISP_KEY"\)\n$/);
-    assert.match(fixed('n.go', CASES[19][1], 'env'), /^package misp\n\nimport "os"\n\nvar MispAPIKey = os\.Getenv\("MISP_KEY"\)\n$/);
-    const v = fixed('p.go', CASES[16][1], 'vault');
+    assert.match(fixed('p.go', src('go/plain.go'), 'env'), /import \(\n\t"fmt"\n\t"net\/http"\n\t"os"\n\)\n\nvar mispKey = os\.Getenv\("MISP_KEY"\)\n/);
+    assert.match(fixed('h.go', src('go/header.go'), 'env'), /import "net\/http"\nimport "os"\n[\s\S]*req\.Header\.Set\("Authorization", "Token " \+ os\.Getenv\("MISP_KEY"\)\)/);
+    assert.match(fixed('c.go', src('go/constblock.go'), 'env'), /const \(\n\tmispURL = "https:\/\/misp\.example\.org"\n\)\nvar mispKey = os\.Getenv\("MISP_KEY"\)\n$/);
+    assert.match(fixed('n.go', src('go/noimports.go'), 'env'), /^package misp\n\nimport "os"\n\nvar MispAPIKey = os\.Getenv\("MISP_KEY"\)\n$/);
+    const v = fixed('p.go', src('go/plain.go'), 'vault');
     assert.match(v, /import \(\n\t"encoding\/json"\n\t"fmt"\n\t"net\/http"\n\t"os"\n\)/);
     assert.match(v, /var mispKey = mispKeyFromVault\(\)\n[\s\S]*\nfunc mispKeyFromVault\(\) string \{\n/);
   });
   it('Java, C#: System.getenv / Environment.GetEnvironmentVariable; C# const becomes static readonly', () => {
-    assert.match(fixed('Client.java', CASES[20][1], 'env'), /con\.setRequestProperty\("Authorization", "Bearer " \+ System\.getenv\("MISP_KEY"\)\);/);
-    assert.match(fixed('Client.java', CASES[20][1], 'vault'), /"Bearer " \+ mispKeyFromVault\(\)\)[\s\S]*\n {4}private static String mispKeyFromVault\(\) \{\n[\s\S]*\n {4}\}\n\}\n$/);
-    assert.match(fixed('Sync.cs', CASES[21][1], 'env'), /private static readonly string MispKey = System\.Environment\.GetEnvironmentVariable\("MISP_KEY"\);/);
+    assert.match(fixed('Client.java', src('java/Client.java'), 'env'), /con\.setRequestProperty\("Authorization", "Bearer " \+ System\.getenv\("MISP_KEY"\)\);/);
+    assert.match(fixed('Client.java', src('java/Client.java'), 'vault'), /"Bearer " \+ mispKeyFromVault\(\)\)[\s\S]*\n {4}private static String mispKeyFromVault\(\) \{\n[\s\S]*\n {4}\}\n\}\n$/);
+    assert.match(fixed('Sync.cs', src('cs/Sync.cs'), 'env'), /private static readonly string MispKey = System\.Environment\.GetEnvironmentVariable\("MISP_KEY"\);/);
   });
   it('Ruby, PHP, PowerShell, shell', () => {
-    assert.match(fixed('s.rb', CASES[22][1], 'env', 0), /config\.api_key = ENV\.fetch\("MISP_KEY"\)/);
-    assert.match(fixed('s.rb', CASES[22][1], 'env', 1), /config\.auth_header = 'Token ' \+ ENV\.fetch\('MISP_KEY'\)\n/);
-    assert.match(fixed('s.rb', CASES[22][1], 'vault', 0), /^# frozen_string_literal: true\nrequire "json"\nrequire "net\/http"\nrequire "misp"\n/);
-    assert.match(fixed('c.php', CASES[23][1], 'env', 0), /define\('MISP_KEY', getenv\('MISP_KEY'\)\);/);
-    assert.match(fixed('c.php', CASES[23][1], 'env', 1), /define\('MISP_AUTH_KEY', getenv\('MISP_KEY'\)\);/);
-    assert.match(fixed('h.php', CASES[24][1], 'env'), /\$headers = \["Authorization: " \. getenv\('MISP_KEY'\), 'Accept: application\/json'\];/);
-    assert.match(fixed('p.ps1', CASES[25][1], 'env', 0), /^\$MispKey = \$env:MISP_KEY\n/);
-    assert.match(fixed('p.ps1', CASES[25][1], 'env', 1), /\$MispToken = 'Token ' \+ \$env:MISP_KEY\n/);
-    assert.match(fixed('e.sh', CASES[26][1], 'env', 0), /export MISP_KEY="\$MISP_KEY"\n/);
-    assert.match(fixed('e.sh', CASES[26][1], 'env', 1), /curl -H 'Authorization: '"\$\{MISP_KEY\}" https/);
-    assert.match(fixed('u.sh', CASES[27][1], 'env'), /suricata\/download\/"\$\{MISP_KEY\}"\n/);
-    assert.match(fixed('h.sh', CASES[28][1], 'env'), /key = \$\{MISP_KEY\}\nEOF/);
-    assert.match(fixed('e.sh', CASES[26][1], 'vault', 1), /curl -H 'Authorization: '"\$\(vault kv get -field=api_key secret\/misp\)" https/);
+    assert.match(fixed('s.rb', src('rb/setup.rb'), 'env', 0), /config\.api_key = ENV\.fetch\("MISP_KEY"\)/);
+    assert.match(fixed('s.rb', src('rb/setup.rb'), 'env', 1), /config\.auth_header = 'Token ' \+ ENV\.fetch\('MISP_KEY'\)\n/);
+    assert.match(fixed('s.rb', src('rb/setup.rb'), 'vault', 0), /^# frozen_string_literal: true\nrequire "json"\nrequire "net\/http"\nrequire "misp"\n/);
+    assert.match(fixed('c.php', src('php/conf.php'), 'env', 0), /define\('MISP_KEY', getenv\('MISP_KEY'\)\);/);
+    assert.match(fixed('c.php', src('php/conf.php'), 'env', 1), /define\('MISP_AUTH_KEY', getenv\('MISP_KEY'\)\);/);
+    assert.match(fixed('h.php', src('php/header.php'), 'env'), /\$headers = \["Authorization: " \. getenv\('MISP_KEY'\), 'Accept: application\/json'\];/);
+    assert.match(fixed('p.ps1', src('ps/pull.ps1'), 'env', 0), /^\$MispKey = \$env:MISP_KEY\n/);
+    assert.match(fixed('p.ps1', src('ps/pull.ps1'), 'env', 1), /\$MispToken = 'Token ' \+ \$env:MISP_KEY\n/);
+    assert.match(fixed('e.sh', src('sh/export.sh'), 'env', 0), /export MISP_KEY="\$MISP_KEY"\n/);
+    assert.match(fixed('e.sh', src('sh/export.sh'), 'env', 1), /curl -H 'Authorization: '"\$\{MISP_KEY\}" https/);
+    assert.match(fixed('u.sh', src('sh/url.sh'), 'env'), /suricata\/download\/"\$\{MISP_KEY\}"\n/);
+    assert.match(fixed('h.sh', src('sh/heredoc.sh'), 'env'), /key = \$\{MISP_KEY\}\nEOF/);
+    assert.match(fixed('e.sh', src('sh/export.sh'), 'vault', 1), /curl -H 'Authorization: '"\$\(vault kv get -field=api_key secret\/misp\)" https/);
   });
   it('a key that is the fallback of an environment read: the fallback goes', () => {
-    const t = (p: string) => CASES.find((c) => c[0] === p)![1];
+    const t = src;
     assert.equal(fixed('f.py', t('py/fallback.py'), 'env'), 'import os, pymisp\nmisp_key = os.getenv("MISP_API_KEY")\n');
     assert.equal(fixed('f.js', t('js/fallback.js'), 'env'), '// misp\nconst apiKey = process.env.MISP_KEY;\n');
     assert.equal(fixed('f.rb', t('rb/fallback.rb'), 'env'), '# misp\nmisp_key = ENV.fetch("MISP_KEY")\n');
     assert.equal(fixed('f.sh', t('sh/fallback.sh'), 'env'), '#!/bin/sh\n# misp pull\nMISP_KEY="${MISP_KEY}"\n');
   });
   it('secretValue joins split fragments', () => {
-    const f = analyzeText(CASES[10][1], { path: 's.js' }).findings[0];
-    assert.equal(secretValue(CASES[10][1], f.fix as never), K);
+    const f = analyzeText(src('js/split.js'), { path: 's.js' }).findings[0];
+    assert.equal(secretValue(src('js/split.js'), f.fix as never), K);
   });
 });
 
