@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
-import { fakeKey, makeTree, pymispScript, removeTree } from '../cli/cliHarness';
+import { fakeKey, makeTree, pymispScript, removeTree, runCli } from '../cli/cliHarness';
 import { ScanClient, uri } from './workspaceScanHarness';
 
 const KEY_RULES = new Set(['hardcoded-key', 'plaintext-config-key']);
@@ -210,6 +210,34 @@ describe('workspace scan', function () {
       const inner = client.lsp.nextDiagnostics(uri(path.join(tree, 'moved', 'inner.py')), (p) => p.diagnostics.length === 0);
       assert.equal(await client.clear(), 1);
       await inner;
+    });
+  });
+
+  describe('baseline in the editor', () => {
+    let tree: string;
+    let client: ScanClient;
+    before(async () => {
+      tree = makeTree({ 'old.py': pymispScript(fakeKey(321)), 'new.py': 'import os\n' });
+      assert.equal(runCli(['baseline'], { cwd: tree }).status, 0);
+      fs.writeFileSync(path.join(tree, 'new.py'), pymispScript(fakeKey(322)));
+      client = await ScanClient.start({ folder: tree });
+    });
+    after(async () => {
+      await client.stop();
+      removeTree(tree);
+    });
+
+    it('hides baselined findings in scans and open documents, and reports new ones', async () => {
+      const fresh = client.lsp.nextDiagnostics(uri(path.join(tree, 'new.py')), (p) => p.diagnostics.length === 2);
+      const summary = await client.scan();
+      await fresh;
+      assert.equal(summary.baselined, 2);
+      assert.equal(summary.filesWithFindings, 1);
+      assert.ok(!client.lsp.published.some((p) => p.uri === uri(path.join(tree, 'old.py')) && p.diagnostics.length > 0));
+      const old = path.join(tree, 'old.py');
+      const text = `# moved down\n${fs.readFileSync(old, 'utf8')}misp_key_2 = "${fakeKey(323)}"\n`;
+      const opened = await client.lsp.open(uri(old), 'python', text);
+      assert.deepEqual(opened.diagnostics.map((d) => [d.code, d.range.start.line]), [['hardcoded-key', 6]]);
     });
   });
 });

@@ -104,6 +104,7 @@ export function buildBaseline(findings: Iterable<Fingerprintable>, dir: string):
 
 /** Writes a baseline document. */
 export function writeBaseline(file: string, doc: BaselineDocument): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
 }
 

@@ -1,0 +1,160 @@
+/**
+ * Git sources of `misp-guard scan`: --staged (the index, not the work tree), --since REV, and
+ * --history (a key added in one commit and removed in the next is reported with both commit ids).
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as sarif from 'sarif';
+import { fakeKey, makeTree, pymispScript, removeTree, runCli } from './cliHarness';
+import { sarifSchemaErrors } from './sarifSupport';
+
+interface JsonReport {
+  findings: { path: string; line: number; ruleId: string; commit?: string; removedIn?: string }[];
+  summary: { filesScanned: number; findings: number; commits?: number };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z' } }).trim();
+}
+
+function repo(files: Record<string, string>): string {
+  const dir = makeTree(files);
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.email', 'dev@example.org');
+  git(dir, 'config', 'user.name', 'Dev');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  return dir;
+}
+
+function commit(dir: string, message: string): string {
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', message);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+function json(cwd: string, args: string[]): { status: number | null; report: JsonReport; stderr: string } {
+  const r = runCli(['scan', '--format', 'json', ...args], { cwd });
+  assert.equal(r.timedOut, false);
+  return { status: r.status, report: JSON.parse(r.stdout || '{}') as JsonReport, stderr: r.stderr };
+}
+
+describe('cli: scanning git', function () {
+  this.timeout(60_000);
+
+  describe('--staged', () => {
+    let dir: string;
+    before(() => {
+      dir = repo({ 'README.md': '# app\n' });
+      commit(dir, 'init');
+    });
+    after(() => removeTree(dir));
+
+    it('scans what is staged, not the work tree, and only staged files', () => {
+      fs.writeFileSync(path.join(dir, 'staged.py'), pymispScript(fakeKey(401)));
+      git(dir, 'add', 'staged.py');
+      // the work tree no longer has the key, the index still does
+      fs.writeFileSync(path.join(dir, 'staged.py'), 'import os\n');
+      // a key that is not staged is not this commit's business
+      fs.writeFileSync(path.join(dir, 'unstaged.py'), pymispScript(fakeKey(402)));
+      const { status, report } = json(dir, ['--staged']);
+      assert.equal(status, 1);
+      assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.ruleId]), [['staged.py', 4, 'hardcoded-key'], ['staged.py', 5, 'tls-verify-disabled']]);
+      assert.equal(report.summary.filesScanned, 1);
+    });
+
+    it('passes when the staged version is clean, whatever the work tree holds', () => {
+      fs.writeFileSync(path.join(dir, 'staged.py'), 'import os\n');
+      git(dir, 'add', 'staged.py');
+      fs.writeFileSync(path.join(dir, 'staged.py'), pymispScript(fakeKey(403)));
+      const r = runCli(['scan', '--staged'], { cwd: dir });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /No findings; 1 file scanned\./);
+    });
+
+    it('exits 2 outside a git repository', () => {
+      const plain = makeTree({ 'a.py': 'x = 1\n' });
+      try {
+        const r = runCli(['scan', '--staged'], { cwd: plain, env: { GIT_CEILING_DIRECTORIES: path.dirname(plain) } });
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /not a git repository/i);
+      } finally {
+        removeTree(plain);
+      }
+    });
+  });
+
+  describe('--history and --since', () => {
+    let dir: string;
+    let added: string;
+    let removed: string;
+    let base: string;
+    before(() => {
+      dir = repo({ 'app/client.py': 'import os\n', 'README.md': '# app\n' });
+      base = commit(dir, 'init');
+      fs.writeFileSync(path.join(dir, 'app/client.py'), `from pymisp import PyMISP\nmisp_key = "${fakeKey(411)}"\n`);
+      added = commit(dir, 'add the key');
+      fs.writeFileSync(path.join(dir, 'app/client.py'), 'import os\nmisp_key = os.environ["MISP_KEY"]\n');
+      removed = commit(dir, 'remove the key');
+      fs.writeFileSync(path.join(dir, 'settings.env'), `MISP_URL=https://misp.example.org\nMISP_KEY=${fakeKey(412)}\n`);
+      commit(dir, 'add settings');
+    });
+    after(() => removeTree(dir));
+
+    it('a plain scan of HEAD finds the current key only', () => {
+      const { report } = json(dir, ['.']);
+      assert.deepEqual(report.findings.map((f) => f.path), ['settings.env']);
+    });
+
+    it('--history reports the key added in one commit and removed in the next, with both ids', () => {
+      const { status, report } = json(dir, ['--history']);
+      assert.equal(status, 1);
+      const gone = report.findings.find((f) => f.path === 'app/client.py');
+      assert.ok(gone, JSON.stringify(report.findings));
+      assert.equal(gone.commit, added);
+      assert.equal(gone.removedIn, removed);
+      assert.equal(gone.line, 2);
+      const still = report.findings.find((f) => f.path === 'settings.env');
+      assert.ok(still && still.removedIn === undefined);
+      assert.equal(report.summary.commits, 4);
+      const text = runCli(['scan', '--history'], { cwd: dir }).stdout;
+      assert.match(text, new RegExp(`^app/client\\.py:2:\\d+ +error +hardcoded-key .*\\(added in ${added.slice(0, 12)}, removed in ${removed.slice(0, 12)}\\)$`, 'm'));
+      assert.match(text, /in 4 commits scanned/);
+    });
+
+    it('--history --format sarif is schema-valid and carries the commit ids', () => {
+      const r = runCli(['scan', '--history', '--format', 'sarif'], { cwd: dir });
+      const log = JSON.parse(r.stdout) as sarif.Log;
+      assert.deepEqual(sarifSchemaErrors(log), []);
+      const result = log.runs[0].results?.find((x) => x.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'app/client.py');
+      assert.deepEqual(result?.properties, { commit: added, removedIn: removed });
+    });
+
+    it('--history --since REV only looks at REV..HEAD', () => {
+      const { report } = json(dir, ['--history', '--since', removed]);
+      assert.deepEqual(report.findings.map((f) => f.path), ['settings.env']);
+      assert.equal(report.summary.commits, 1);
+    });
+
+    it('--since REV scans the files changed since REV (and untracked ones)', () => {
+      fs.writeFileSync(path.join(dir, 'new.py'), pymispScript(fakeKey(413)));
+      try {
+        const { report } = json(dir, ['--since', added]);
+        assert.deepEqual([...new Set(report.findings.map((f) => f.path))], ['new.py', 'settings.env']);
+        assert.equal(report.summary.filesScanned, 3);
+        const none = json(dir, ['--since', 'HEAD', 'app']);
+        assert.equal(none.report.summary.filesScanned, 0);
+      } finally {
+        fs.rmSync(path.join(dir, 'new.py'));
+      }
+    });
+
+    it('exits 2 on an unknown revision', () => {
+      const r = runCli(['scan', '--since', 'no-such-rev'], { cwd: dir });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /misp-guard: /);
+      assert.equal(r.stdout, '');
+    });
+  });
+});
