@@ -193,13 +193,33 @@ describe('key quick fixes over LSP', function () {
       await expectFailure(/\.env \(EISDIR\)/);
     });
 
-    it('.env in a read-only folder', async function () {
-      if (process.getuid?.() === 0) this.skip(); // root writes anyway; the EISDIR case covers this path
-      fs.chmodSync(ws, 0o555);
+    it('.env in a read-only folder', async () => {
+      if (process.getuid?.() !== 0) {
+        fs.chmodSync(ws, 0o555);
+        try {
+          await expectFailure(/EACCES|EPERM/);
+        } finally {
+          fs.chmodSync(ws, 0o755);
+        }
+        return;
+      }
+      // root writes anyway: a server running as an unprivileged user meets the permissions a user would
+      const ro = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'misp-guard-ro-')));
+      fs.chmodSync(ro, 0o555);
+      const user = await FixClient.start({ folder: ro, user: { uid: 65534, gid: 65534 }, env: { ...process.env, HOME: ro }, configuration: (item) => (item.section === 'mispGuard' ? { secretStore: 'dotenv' } : null) });
       try {
-        await expectFailure(/EACCES|EPERM/);
+        const uri = pathToFileURL(path.join(ro, 'keys.py')).href;
+        const d = (await user.lsp.open(uri, 'python', KEYS_PY)).diagnostics.find((x) => x.code === 'hardcoded-key')!;
+        const action = envAction(await user.codeActions(uri, [d]));
+        assert.equal(await user.execute(action!.command), 'failed');
+        assert.deepEqual(user.applied, [], 'no workspace/applyEdit');
+        assert.equal(user.messages.length, 1);
+        assert.match(user.messages[0].message, /did not move the key: .*(EACCES|EPERM).*keys\.py was not changed/);
+        assert.deepEqual(fs.readdirSync(ro), []);
+        assert.deepEqual(user.leaks(), []);
       } finally {
-        fs.chmodSync(ws, 0o755);
+        await user.stop();
+        fs.rmSync(ro, { recursive: true, force: true });
       }
     });
 

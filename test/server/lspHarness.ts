@@ -61,6 +61,8 @@ export interface HarnessOptions {
   args?: string[];
   /** Environment of the server process; default: this process's. */
   env?: NodeJS.ProcessEnv;
+  /** Run the server as this user and group (root only), e.g. to meet file permissions as a user would. */
+  user?: { uid: number; gid: number };
 }
 
 /** Custom notifications the harness records. */
@@ -134,7 +136,7 @@ export class LspHarness {
 
   /** Spawns dist/server.js --stdio and completes the initialize handshake. */
   static async start(options: HarnessOptions = {}): Promise<LspHarness> {
-    const proc = spawn(process.execPath, [SERVER, ...(options.args ?? ['--stdio'])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const proc = spawn(process.execPath, [SERVER, ...(options.args ?? ['--stdio'])], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env, ...options.user });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const harness = new LspHarness(proc, connection, options);
     connection.listen();
