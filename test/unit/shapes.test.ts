@@ -34,6 +34,7 @@ const SHAPES: Array<[string, string, RuleId[]]> = [
   ['services:\n  misp:\n    environment:\n      - "ADMIN_KEY=${ADMIN_KEY:-KEY}"\n', 'docker-compose.override.yml', ['plaintext-config-key']],
   ['server {\n  location /misp/ {\n    proxy_pass https://misp.internal;\n    proxy_set_header Authorization "KEY";\n    proxy_ssl_verify off;\n  }\n}\n', 'misp-proxy.conf', ['plaintext-config-key', 'tls-verify-disabled']],
   ['play.ws.ssl.loose.disableHostnameVerification = false\nmisp.url = "https://misp.example.org"\n', 'application.conf', []],
+  ['FROM python:3.12\nENV MISP_URL https://misp.example.org\nENV MISP_KEY KEY\n', 'Dockerfile', ['plaintext-config-key']],
   ['import javax.net.ssl.*;\nimport org.apache.http.conn.ssl.NoopHostnameVerifier;\n// MISP client\nclass M {}\n', 'M.java', []],
 ];
 

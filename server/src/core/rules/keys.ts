@@ -105,6 +105,11 @@ function place(doc: Doc, cand: Candidate): Site {
     }
   }
   const bare = bareLiteral(text, cand);
+  if (doc.format === 'dockerfile') {
+    // Legacy `ENV NAME value` / `ARG NAME value` without `=`.
+    const legacy = /^\s*(?:ENV|ARG|LABEL)\s+([A-Za-z_][\w.-]*)\s+["']?$/i.exec(text.slice(lineStartAt(text, cand.start), cand.start));
+    if (legacy) return { ...base, where: 'bare', name: { name: legacy[1], source: 'assign' }, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: false };
+  }
   return { ...base, where: doc.scalars ? 'config' : 'bare', name: bareName(text, cand.start), literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: isCommandContext(doc, cand.start) };
 }
 

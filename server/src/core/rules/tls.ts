@@ -111,6 +111,7 @@ function inComment(doc: Doc, at: number): boolean {
 
 
 /** The opposite literal in the same spelling: False → True, "false" → "true", 0 → 1, none → full. */
+/* CURLOPT_SSL_VERIFYHOST checks the host name only at 2; 1 is deprecated and treated like 2 by new curl only. */
 function enabling(value: string, negative: boolean, mode: boolean): string {
   if (mode) return /^(none)$/i.test(value) ? (value === 'NONE' ? 'FULL' : 'full') : value.replace(/VERIFY_NONE/, 'VERIFY_PEER').replace(/CERT_NONE/, 'CERT_REQUIRED');
   const want = !negative;
@@ -141,7 +142,7 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
     if (!mispContext(doc, st.index, full, sc?.path ?? [], sc)) continue;
     const joined = words(full).join('');
     const negative = (NEGATIVE.test(joined) || NEGATED.test(joined)) && !MODE.test(joined);
-    add({ start: vStart, end: vStart + value.length, name: full, what: `${full}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, enabling(value, negative, MODE.test(joined)), full) });
+    add({ start: vStart, end: vStart + value.length, name: full, what: `${full}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, /verifyhost/.test(joined) && !negative ? '2' : enabling(value, negative, MODE.test(joined)), full) });
   }
   // YAML/JSON entries whose name sits in a sibling `name:` field (Kubernetes env lists).
   for (const sc of doc.scalars ?? []) {
