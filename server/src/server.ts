@@ -17,7 +17,9 @@ import { FixFeature } from './fixFeature';
 import { ScanFeature } from './scanFeature';
 import { StatusNotification } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
-import { describe, Validator } from './validation';
+import { describe, locate, Validator } from './validation';
+import { NotebookOutputs } from './notebookOutputs';
+import { isExcluded, toScanOptions } from './settings';
 
 const TRANSPORT = /^--(stdio|node-ipc|socket|pipe)(=|$)/;
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -85,6 +87,17 @@ const validator = new Validator({
   log,
 });
 
+const notebookOutputs = new NotebookOutputs({
+  publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+  openAsText: (uri) => documents.get(uri) !== undefined,
+  options: async (uri) => {
+    if (!settings) return undefined;
+    const s = await settings.get(uri);
+    return s.enable && !isExcluded(locate(uri).matchPath, s.exclude, folders) ? toScanOptions(s) : undefined;
+  },
+  log,
+});
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   const options = (params.initializationOptions ?? {}) as MispGuardInitializationOptions;
@@ -136,6 +149,7 @@ let justOpened: string | undefined;
 documents.onDidOpen((e) => {
   justOpened = e.document.uri;
   validator.validateNow(e.document.uri);
+  notebookOutputs.cellChanged(e.document.uri);
 });
 documents.onDidChangeContent((e) => {
   if (justOpened === e.document.uri) justOpened = undefined;
@@ -145,6 +159,7 @@ documents.onDidClose((e) => {
   settings?.forget(e.document.uri);
   validator.close(e.document.uri);
   scans.documentClosed(e.document.uri);
+  notebookOutputs.cellClosed(e.document.uri);
 });
 
 connection.onShutdown(() => {
