@@ -4,6 +4,8 @@
  * Line breaks are `\r\n`, `\n` and a lone `\r`, the same set editors and the LSP use.
  */
 
+import { lineOf, lineStarts } from '../core/text';
+
 /** A 1-based line and a 1-based column counted in UTF-16 code units. */
 export interface LineColumn {
   line: number;
@@ -15,16 +17,7 @@ export class LineIndex {
   private readonly starts: number[];
 
   constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
+    this.starts = lineStarts(text);
   }
 
   /** Number of lines (a text ending in a line break has an empty last line). */
@@ -35,13 +28,7 @@ export class LineIndex {
   /** 1-based line and UTF-16 column of an offset, clamped to the text. */
   position(offset: number): LineColumn {
     const off = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= off) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineOf(this.starts, off);
     return { line: lo + 1, column: off - this.starts[lo] + 1 };
   }
 
