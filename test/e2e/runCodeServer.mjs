@@ -144,7 +144,9 @@ function startCodeServer(dir, env, outDir) {
 
 /**
  * Serves the suite's requests to the driver. The extension host cannot reach the page, so a test that wants a
- * screenshot POSTs {name, waitFor} here and gets the answer once the file is written.
+ * screenshot POSTs {name, waitFor} to /screenshot and gets the answer once the file is written; a test that
+ * wants to read what the user sees (a notification) POSTs {selector} to /text and gets the inner texts of the
+ * matching elements once one is visible.
  */
 function startHookServer(state, outDir) {
   const server = createServer((req, res) => {
@@ -152,10 +154,17 @@ function startHookServer(state, outDir) {
     req.on('data', (c) => { body += c; });
     req.on('end', async () => {
       try {
-        if (req.method !== 'POST' || req.url !== '/screenshot') throw new Error(`unknown hook ${req.method} ${req.url}`);
+        if (req.method !== 'POST' || (req.url !== '/screenshot' && req.url !== '/text')) throw new Error(`unknown hook ${req.method} ${req.url}`);
+        if (!state.page) throw new Error('no page yet');
+        if (req.url === '/text') {
+          const { selector } = JSON.parse(body);
+          await state.page.locator(selector).first().waitFor({ state: 'visible', timeout: 15_000 });
+          const texts = await state.page.locator(selector).allInnerTexts();
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ texts }));
+          return;
+        }
         const { name, waitFor } = JSON.parse(body);
         if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bad screenshot name ${name}`);
-        if (!state.page) throw new Error('no page yet');
         if (waitFor) await state.page.locator(waitFor).first().waitFor({ state: 'visible', timeout: 15_000 });
         const path = join(outDir, `${name}.png`);
         await state.page.screenshot({ path });

@@ -110,20 +110,104 @@ export function has(diags: readonly vscode.Diagnostic[], rule: string, line: num
  * Asks the driver (code-server runner) for a screenshot once `waitFor` (a CSS selector) is visible.
  * Returns the file written, or undefined under a runner without screenshots (test-electron).
  */
-export function screenshot(name: string, waitFor?: string): Promise<string | undefined> {
-  const hook = process.env.MISP_GUARD_E2E_HOOK;
-  if (!hook) return Promise.resolve(undefined);
+export async function screenshot(name: string, waitFor?: string): Promise<string | undefined> {
+  return (await hook<{ path: string }>('screenshot', { name, waitFor }, `screenshot ${name}`))?.path;
+}
+
+/**
+ * Asks the driver for the inner texts of the page elements matching `selector` (CSS, or Playwright's
+ * `:has-text()`), once one is visible: what the user sees, e.g. a notification. Undefined under a runner
+ * without a page hook (test-electron).
+ */
+export async function pageText(selector: string): Promise<string[] | undefined> {
+  return (await hook<{ texts: string[] }>('text', { selector }, `text of ${selector}`))?.texts;
+}
+
+/** POSTs a request to the driver's hook server; undefined when there is none. */
+function hook<T>(route: string, request: object, what: string): Promise<T | undefined> {
+  const base = process.env.MISP_GUARD_E2E_HOOK;
+  if (!base) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const req = http.request(`${hook}/screenshot`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = http.request(`${base}/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       let body = '';
       res.on('data', (c) => { body += c; });
       res.on('end', () => {
-        const answer = JSON.parse(body) as { path?: string; error?: string };
-        if (res.statusCode === 200) resolve(answer.path);
-        else reject(new Error(`screenshot ${name} failed: ${answer.error}`));
+        const answer = JSON.parse(body) as T & { error?: string };
+        if (res.statusCode === 200) resolve(answer);
+        else reject(new Error(`${what} failed: ${answer.error}`));
       });
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ name, waitFor }));
+    req.end(JSON.stringify(request));
   });
+}
+
+/** `text` with every 40-character key run masked: safe to put in an assertion message. */
+export function masked(text: string): string {
+  return text.replace(new RegExp(KEY_LIKE.source, 'g'), (k) => `${k.slice(0, 4)}…`);
+}
+
+/**
+ * Resolves with `check()`'s value as soon as it is not undefined: checked now and whenever `event` fires.
+ * Rejects after `timeoutMs`, naming `what`.
+ */
+export function waitForEvent<E, T>(
+  event: vscode.Event<E>,
+  check: () => T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      const value = check();
+      if (value === undefined) return;
+      cleanup();
+      resolve(value);
+    };
+    const sub = event(attempt);
+    const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)); }, timeoutMs);
+    const cleanup = (): void => { sub.dispose(); clearTimeout(timer); };
+    attempt();
+  });
+}
+
+/**
+ * Resolves once the text of `doc` satisfies `accept` (checked now and on each onDidChangeTextDocument of it).
+ * Start waiting before the action that edits: a command may resolve after the edit was applied.
+ * The timeout message shows the text with keys masked.
+ */
+export function waitForText(doc: vscode.TextDocument, accept: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  const key = doc.uri.toString();
+  return waitForEvent(
+    vscode.workspace.onDidChangeTextDocument,
+    () => { const t = doc.getText(); return accept(t) ? t : undefined; },
+    `${what} in ${doc.uri.path}`,
+    timeoutMs,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}; text now (keys masked):\n${masked(vscode.workspace.textDocuments.find((d) => d.uri.toString() === key)?.getText() ?? '(closed)')}`);
+  });
+}
+
+/** Sets a `mispGuard.*` workspace setting and waits until the extension host reads the new value. */
+export async function setSetting(name: string, value: unknown): Promise<void> {
+  const read = (): unknown => vscode.workspace.getConfiguration('mispGuard').get(name);
+  await vscode.workspace.getConfiguration('mispGuard').update(name, value, vscode.ConfigurationTarget.Workspace);
+  const expected = JSON.stringify(value === undefined ? vscode.workspace.getConfiguration('mispGuard').inspect(name)?.defaultValue : value);
+  await waitForEvent(vscode.workspace.onDidChangeConfiguration, () => (JSON.stringify(read()) === expected ? true : undefined),
+    `mispGuard.${name} to read ${expected}`);
+}
+
+/** Copies a workspace file to another workspace path (the workspace is a temp copy of the corpus). */
+export function copyInWorkspace(from: string, to: string): vscode.Uri {
+  const target = wsUri(to);
+  fs.copyFileSync(wsUri(from).fsPath, target.fsPath);
+  return target;
+}
+
+/** The quick fixes the editor gets for `range` of `uri` (what the light bulb would list). */
+export async function quickFixesAt(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+    'vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
+  // A bare Command has a string `command`; a CodeAction's `command` is a Command object (or absent).
+  return (actions ?? []).filter((a): a is vscode.CodeAction => typeof a.command !== 'string');
 }
