@@ -13,15 +13,27 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const NVIM = process.env.MISP_GUARD_NVIM ?? '/usr/bin/nvim';
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
 
-interface NvimDiagnostic { lnum: number; col: number; message: string; source?: string; severity: number; code?: string }
+interface NvimDiagnostic { lnum: number; col: number; message: string; source?: string; severity: number; code?: string; has_data: boolean }
+/** The answer to one textDocument/codeAction request, per diagnostic (each list in the order of the actions). */
+interface NvimCodeActions {
+  lnum: number;
+  code?: string;
+  titles: string[];
+  preferred: string[];
+  kinds: string[];
+  /** The command id an action runs, `edit` for an action that carries its edit. */
+  commands: string[];
+  error?: string;
+}
 interface NvimResult {
   nvim: string;
   waited_ok: boolean;
   elapsed_ms: number;
   diagnostics: NvimDiagnostic[];
   code_action_provider: boolean;
-  code_actions: string[];
-  code_action_error?: string;
+  code_actions: NvimCodeActions[];
+  /** Titles offered when the context diagnostic is rebuilt by hand without its `data`. */
+  code_actions_without_data?: string[];
   error?: string;
 }
 
@@ -75,14 +87,32 @@ describe('Neovim as an LSP client', function () {
   });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
-  it('gets the keys.py diagnostics with rule codes and masked messages, and answers code actions', async () => {
+  it('gets the keys.py diagnostics with rule codes and masked messages, and the quick fixes of each', async () => {
     const r = await probe('python/keys.py', dir);
     assert.equal(r.error, undefined);
     assert.ok(r.waited_ok, 'no diagnostics arrived within 15 s');
     const got = r.diagnostics.map((d) => `${d.lnum + 1}:${d.code}`);
     assert.deepEqual(got, ['6:hardcoded-key', '7:tls-verify-disabled']);
     for (const d of r.diagnostics) assert.ok(!/[A-Za-z0-9]{40}/.test(d.message), `unmasked key: ${d.message}`);
-    assert.equal(r.code_action_error, undefined, 'the codeAction request failed');
-    assert.ok(Array.isArray(r.code_actions));
+    assert.ok(r.diagnostics.every((d) => d.has_data), 'Neovim should keep the diagnostics\' data (the quick fixes are built from it)');
+    assert.equal(r.code_action_provider, true, 'the server should announce codeActionProvider');
+
+    // Asked as Neovim's own vim.lsp.buf.code_action() asks on the key line and on the TLS line.
+    const [key, tls] = r.code_actions;
+    assert.equal(r.code_actions.length, 2, `one codeAction answer per diagnostic: ${JSON.stringify(r.code_actions)}`);
+    for (const a of r.code_actions) assert.equal(a.error, undefined, `codeAction on line ${a.lnum + 1} failed: ${a.error}`);
+    assert.deepEqual([key.lnum + 1, key.code], [6, 'hardcoded-key']);
+    assert.deepEqual(key.titles, [
+      'Move MISP key to environment variable MISP_KEY',
+      'Move MISP key to HashiCorp Vault (secret/misp, field api_key)',
+      'Suppress hardcoded-key here (misp-guard-ignore)',
+    ]);
+    assert.deepEqual(key.preferred, ['Move MISP key to environment variable MISP_KEY']);
+    assert.deepEqual(key.commands, ['mispGuard.applyKeyFix', 'mispGuard.applyKeyFix', 'edit']);
+    assert.ok(key.kinds.every((k) => k === 'quickfix'), `kinds: ${key.kinds.join(', ')}`);
+    assert.deepEqual([tls.lnum + 1, tls.code], [7, 'tls-verify-disabled']);
+    assert.ok(tls.titles.includes('Enable TLS certificate verification'), `TLS fixes: ${tls.titles.join(' | ')}`);
+    assert.deepEqual(tls.preferred, ['Enable TLS certificate verification']);
+    for (const t of r.code_actions.flatMap((a) => a.titles)) assert.ok(!/[A-Za-z0-9]{40}/.test(t), 'a code action title shows the key');
   });
 });
