@@ -7,7 +7,7 @@ const K = fakeKey(21);
 /** Real-world shapes: [text with KEY, path, expected rule ids in order of position]. */
 const SHAPES: Array<[string, string, RuleId[]]> = [
   ['x-misp: &misp-env\n  MISP_URL: https://misp.example.org\n  MISP_KEY: KEY\nservices:\n  a:\n    environment:\n      <<: *misp-env\n', 'docker-compose.yml', ['plaintext-config-key']],
-  ['Run it:\n\n```sh\ndocker run -e MISP_URL=https://misp.example.org -e MISP_KEY=KEY misp/feeder\n```\n', 'README.md', ['hardcoded-key']],
+  ['Run it:\n\n```sh\ndocker run -e MISP_URL=https://misp.example.org -e MISP_KEY=KEY misp/feeder\n```\n', 'README.md', ['key-in-command-line']],
   [JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, outputs: [], source: ['%env MISP_KEY=KEY\n', 'from pymisp import PyMISP\n'] }], metadata: {} }, null, 1), 'n.ipynb', ['hardcoded-key']],
   ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\n# misp\n', 'jwt.txt', []],
   ['import requests\ns = requests.Session()\ns.headers.update({"Authorization": "KEY"})\ns.verify = False\ns.get("https://misp.example.org/events/index")\n', 'sess.py', ['hardcoded-key', 'tls-verify-disabled']],

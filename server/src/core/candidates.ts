@@ -75,7 +75,10 @@ export function insideUrl(text: string, offset: number): boolean {
   const limit = Math.max(0, offset - 2048);
   for (let i = offset - 1; i >= limit; i--) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '"' || c === "'" || c === '`' || c === '<' || c === '>' || c === '(' || c === ')') return false;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '"' || c === "'" || c === '`' || c === '<' || c === '>' || c === '(' || c === ')') {
+      // {{misp}}/events/…, ${MISP_URL}/events/…: a templated base URL.
+      return /^(\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Za-z_]\w*)\/[\w./-]*$/.test(text.slice(i + 1, offset));
+    }
     if (c === '/' && text[i - 1] === '/' && text[i - 2] === ':') return /[A-Za-z]/.test(text[i - 3] ?? '');
   }
   return false;

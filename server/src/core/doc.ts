@@ -24,4 +24,6 @@ export interface Doc {
   encoded?: EncodedCandidate[];
   /** This text is a saved notebook output. */
   output?: boolean;
+  /** Prose: report keys, not settings (a sentence mentioning `verify=False` sets nothing). */
+  prose?: boolean;
 }

@@ -27,6 +27,8 @@ const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']
  * when the value starts a line). `inner` is text inside the value's literal before the key itself.
  */
 export function nameBefore(text: string, valueStart: number, inner = ''): FoundName | undefined {
+  // Quotes escaped inside a string (JSON holding JSON): \"Authorization\": \"KEY\".
+  inner = inner.replace(/\\(["'])/g, '$1');
   if (inner.trim() !== '') {
     const d = SUBST_DEFAULT.exec(inner);
     if (d) return { name: d[1], source: 'assign' };
@@ -48,6 +50,8 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   const f = FLAG.exec(l);
   const d = SUBST_DEFAULT.exec(l);
   if (d) return { name: d[1], source: 'assign' };
+  const def = /#\s*define\s+([A-Za-z_]\w*)\s+$/.exec(l);
+  if (def) return { name: def[1], source: 'assign' };
   const ps = PS_SCOPED.exec(l);
   if (ps) return { name: ps[1], source: 'assign' };
   const a = ASSIGN.exec(l);

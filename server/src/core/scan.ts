@@ -6,6 +6,7 @@ import type { Doc } from './doc';
 import { bracesView } from './formats/braces';
 import { isCodeFormat, lexCode } from './formats/code';
 import { detectFlavor, detectFormat } from './formats/detect';
+import { codeBlocks } from './formats/docs';
 import { jsonView } from './formats/json';
 import { lineView } from './formats/lines';
 import { notebookView, type NotebookPart } from './formats/notebook';
@@ -73,6 +74,23 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
         for (const hit of analyse(doc)) raw.push({ hit: { ...hit, container: 'ipynb', partFormat }, map: mapper(part) });
       }
     }
+  } else if (format === 'markdown' || format === 'rst') {
+    // Code blocks as the language they declare; the prose (code blanked out, offsets kept) for keys only.
+    let prose = text;
+    for (const block of codeBlocks(text, format)) {
+      const sub = text.slice(block.start, block.end);
+      prose = prose.slice(0, block.start) + sub.replace(/[^\r\n]/g, ' ') + prose.slice(block.end);
+      const doc: Doc = { ...base, format: block.format, text: sub };
+      if (isCodeFormat(block.format)) doc.tokens = lexCode(sub, block.format);
+      else if (block.format !== 'ipynb') {
+        const view = structured(sub, block.format, []);
+        if (view) { doc.scalars = view.scalars; doc.encoded = (view as { encoded?: Doc['encoded'] }).encoded; }
+      }
+      const shift = (o: number) => o + block.start;
+      for (const hit of analyse(doc)) raw.push({ hit: { ...hit, fix: shiftFix(hit.fix, block.start) }, map: shift });
+    }
+    const doc: Doc = { ...base, text: prose, prose: true, scalars: lineView(prose, 'fallback').scalars };
+    for (const hit of analyse(doc)) raw.push({ hit });
   } else {
     const doc: Doc = { ...base, text };
     if (isCodeFormat(format)) doc.tokens = lexCode(text, format);
@@ -167,7 +185,7 @@ function analyse(doc: Doc): RawHit[] {
     const where = k.name ? `${redact(k.name)} = ${preview}` : preview;
     out.push({ ruleId: k.ruleId, start: k.start, end: k.end, preview, fix: k.fix, message: `${RULES[k.ruleId].title}: ${where}` });
   }
-  if (!doc.output) {
+  if (!doc.output && !doc.prose) {
     for (const t of findTls(doc)) {
       out.push({ ruleId: 'tls-verify-disabled', start: t.start, end: t.end, fix: t.fix, message: `${RULES['tls-verify-disabled'].title}: ${redact(t.what)}.` });
     }
@@ -202,6 +220,12 @@ function toFindings(text: string, raw: Array<{ hit: RawHit; map?: (o: number) =>
     out.push({ ruleId: hit.ruleId, severity, start, end, message: redact(hit.message), preview: hit.preview, fix: mapFix(hit, m, format) });
   }
   return out.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** Fix data of a documentation code block, moved to file offsets; fixes treat the file as documentation. */
+function shiftFix(f: FixData, by: number): FixData {
+  if (f.type === 'key') return { ...f, format: 'markdown', valueStart: f.valueStart + by, valueEnd: f.valueEnd + by, literalStart: f.literalStart + by, literalEnd: f.literalEnd + by };
+  return { ...f, format: 'markdown', start: f.start + by, end: f.end + by };
 }
 
 function mapFix(hit: RawHit, m: (o: number) => number, format: FormatId): FixData {

@@ -28,7 +28,7 @@ export type FormatId =
   | 'python' | 'javascript' | 'typescript' | 'go' | 'java' | 'kotlin' | 'csharp' | 'c' | 'php' | 'ruby'
   | 'perl' | 'rust' | 'swift' | 'lua' | 'r' | 'powershell' | 'shell' | 'batch' | 'makefile' | 'groovy' | 'zeek'
   | 'dockerfile' | 'dotenv' | 'ini' | 'properties' | 'yaml' | 'json' | 'toml' | 'hocon' | 'hcl' | 'logstash'
-  | 'xml' | 'nginx' | 'ipynb' | 'markdown' | 'plaintext';
+  | 'xml' | 'nginx' | 'ipynb' | 'markdown' | 'rst' | 'plaintext';
 
 /** Finer classification of a config file, which decides the idiomatic fix. */
 export type Flavor =

@@ -9,7 +9,7 @@ const BY_LANGUAGE: Record<string, FormatId> = {
   makefile: 'makefile', groovy: 'groovy', dockerfile: 'dockerfile', dotenv: 'dotenv', env: 'dotenv', ini: 'ini',
   properties: 'properties', 'java-properties': 'properties', yaml: 'yaml', 'github-actions-workflow': 'yaml', dockercompose: 'yaml', 'ansible': 'yaml',
   json: 'json', jsonc: 'json', jsonl: 'json', toml: 'toml', hocon: 'hocon', terraform: 'hcl', hcl: 'hcl', tf: 'hcl', xml: 'xml',
-  ipynb: 'ipynb', jupyter: 'ipynb', markdown: 'markdown', plaintext: 'plaintext', logstash: 'logstash', systemd: 'ini', nginx: 'nginx',
+  ipynb: 'ipynb', jupyter: 'ipynb', markdown: 'markdown', restructuredtext: 'rst', julia: 'python', elixir: 'ruby', plaintext: 'plaintext', logstash: 'logstash', systemd: 'ini', nginx: 'nginx',
 };
 
 const BY_EXT: Record<string, FormatId> = {
@@ -20,7 +20,7 @@ const BY_EXT: Record<string, FormatId> = {
   zsh: 'shell', ksh: 'shell', bat: 'batch', cmd: 'batch', mk: 'makefile', groovy: 'groovy', gradle: 'groovy', yml: 'yaml', yaml: 'yaml',
   json: 'json', jsonc: 'json', json5: 'json', toml: 'toml', lock: 'toml', ini: 'ini', cfg: 'ini', cnf: 'ini', properties: 'properties', tf: 'hcl',
   tfvars: 'hcl', hcl: 'hcl', nomad: 'hcl', hocon: 'hocon', xml: 'xml', config: 'xml', csproj: 'xml', ipynb: 'ipynb', md: 'markdown',
-  markdown: 'markdown', txt: 'plaintext', env: 'dotenv', zeek: 'zeek', bro: 'zeek', pp: 'ruby', service: 'ini', timer: 'ini', socket: 'ini', container: 'ini', dockerfile: 'dockerfile',
+  markdown: 'markdown', rst: 'rst', txt: 'plaintext', env: 'dotenv', jl: 'python', ex: 'ruby', exs: 'ruby', plist: 'xml', reg: 'ini', fish: 'shell', zeek: 'zeek', bro: 'zeek', pp: 'ruby', service: 'ini', timer: 'ini', socket: 'ini', container: 'ini', dockerfile: 'dockerfile',
 };
 
 /** Formats where the file name says more than a generic editor language id. */
@@ -31,6 +31,8 @@ function fromName(base: string, ext: string, text: string): FormatId | undefined
   if (lower.startsWith('.env') || ext === 'env') return 'dotenv';
   if (lower === 'makefile' || lower === 'gnumakefile') return 'makefile';
   if (lower === 'jenkinsfile') return 'groovy';
+  if (/^\.(bash|zsh|ksh)?(rc|_profile|profile|_login|env)$/.test(lower) || lower === '.profile' || lower === '.zshenv') return 'shell';
+  if (lower === 'pipfile') return 'toml';
   if (['vagrantfile', 'gemfile', 'rakefile', 'berksfile', 'guardfile', 'podfile', 'fastfile', 'brewfile'].includes(lower) || ext === 'gemspec' || ext === 'rake') return 'ruby';
   if (lower === 'crontab' || lower.endsWith('.crontab')) return 'shell';
   if (ext === 'conf' || ext === 'hocon') return sniffConf(lower, text);

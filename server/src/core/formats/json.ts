@@ -23,7 +23,7 @@ export function jsonView(text: string): StructuredView {
       // {"name": "MISP_KEY", "value": "..."} (ECS, Kubernetes JSON) and {"key": "misp_key", "value": "..."} (Postman).
       if (key === 'value' && objects.length) {
         const obj = objects[objects.length - 1];
-        key = obj.get('name') ?? obj.get('key') ?? key;
+        key = obj.get('name') ?? obj.get('key') ?? obj.get('target') ?? key;
       }
       scalars.push({
         start: quoted ? offset + 1 : offset, end: quoted ? offset + length - 1 : offset + length,

@@ -9,6 +9,7 @@ export function xmlView(text: string): StructuredView {
   const scalars: Scalar[] = [];
   const stack: string[] = [];
   const starts: number[] = [];
+  let plistKey: string | undefined;
   let error: StructuredView['error'];
   let lastEnd = 0;
   TOKEN.lastIndex = 0;
@@ -18,7 +19,11 @@ export function xmlView(text: string): StructuredView {
       const lead = between.length - between.trimStart().length;
       const s = lastEnd + lead;
       const v = between.trim();
-      scalars.push({ start: s, end: s + v.length, literalStart: s, literalEnd: s + v.length, quote: '', key: stack[stack.length - 1], path: [...stack], value: v, group: starts[starts.length - 2] ?? -1 });
+      const element = stack[stack.length - 1];
+      // Property lists pair <key>NAME</key> with the value element that follows it.
+      const key = element !== 'key' && plistKey !== undefined ? plistKey : element;
+      plistKey = element === 'key' ? v : undefined;
+      scalars.push({ start: s, end: s + v.length, literalStart: s, literalEnd: s + v.length, quote: '', key, path: [...stack.slice(0, -1), key], value: v, group: starts[starts.length - 2] ?? -1 });
     }
     lastEnd = m.index + m[0].length;
     if (m[2]) {

@@ -60,7 +60,8 @@ function parseYaml(text: string): YamlView {
         const holder = ancestry[ancestry.length - 2];
         // Kubernetes/ECS env entries: {name: MISP_KEY, value: ...} name the value.
         if (k === 'value' && isPair(parent) && isMap(holder)) {
-          const n = holder.get('name', true) ?? holder.get('key', true);
+          // … and Elastic Agent transforms {target: header.Authorization, value: …}.
+          const n = holder.get('name', true) ?? holder.get('key', true) ?? holder.get('target', true);
           if (isScalar(n) && typeof n.value === 'string') { k = n.value; path[path.length - 1] = n.value; }
         }
         let group: number | undefined;

@@ -215,7 +215,10 @@ function urlIsKey(doc: Doc, site: Site, keyishQuery: boolean): boolean {
   const ls = lineStartAt(text, site.cand.start);
   const left = text.slice(ls, site.cand.start);
   const scheme = left.lastIndexOf('://');
-  const url = left.slice(Math.max(0, scheme - 10)) + value;
+  // The whole URL: user-info keys (https://:KEY@misp…) name their host after the key.
+  let e = site.cand.end;
+  while (e < text.length && e - site.cand.end < 300 && !/[\s"'<>`)]/.test(text[e])) e++;
+  const url = left.slice(Math.max(0, scheme - 10)) + text.slice(site.cand.start, e);
   const query = /[?&]([\w-]+)=$/.exec(left);
   const queryKeyish = query ? classifyName(query[1]).keyish : keyishQuery;
   const urlMisp = mentionsMisp(url) || hasMispEndpoint(url);
@@ -227,6 +230,8 @@ function ruleFor(doc: Doc, site: Site): RuleId {
   if (doc.output) return 'key-in-notebook-output';
   if (site.url) return 'key-in-url';
   if (site.command) return 'key-in-command-line';
+  // A crontab's NAME=value lines configure the jobs' environment.
+  if (doc.format === 'shell' && /(^|[\\/])(crontab|[^\\/]*\.crontab|cron\.d[\\/][^\\/]+)$/i.test(doc.path)) return 'plaintext-config-key';
   if (doc.format === 'markdown') return 'hardcoded-key';
   if (isConfigFormat(doc.format) || doc.format === 'plaintext') return 'plaintext-config-key';
   return isCodeFormat(doc.format) ? 'hardcoded-key' : 'plaintext-config-key';

@@ -7,12 +7,12 @@
 import { mentionsMisp, words } from '../context';
 import type { Doc } from '../doc';
 import { findCovering, lineAt, lineStartAt } from '../text';
-import { commandFlags, pymispCalls } from './tlsCommands';
+import { commandFlags, curlrc, pymispCalls } from './tlsCommands';
 import { callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
 
 export type { TlsHit } from './tlsScope';
 
-const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(["']?)(false|False|FALSE|true|True|TRUE|0|1|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
+const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(["']?)(false|False|FALSE|true|True|TRUE|[01][uUlL]{0,3}|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|dword:0*[01]|:verify_none|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:SSL_VERIFY_NONE|VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
 const NAME_CHAR = /[\w$@.\-]/;
 
 /** The setting name that ends right before `end` (skipping spaces, `]` and a closing quote), scanning backwards. */
@@ -65,14 +65,14 @@ function* settingMatches(text: string): Generator<Setting> {
   }
 }
 
-const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|loose|sslnoverify|allowinvalidcert|allowunverified|dangerous/;
+const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|loose|sslnoverify|allowinvalidcert|allowunverified|allowunauthorized|acceptuntrusted|allowuntrusted|dangerous/;
 /** A negation before the checked thing: disableHostnameVerification, skipCertificateCheck, ignoreSslErrors. */
 const NEGATED = /(disable|skip|ignore|bypass|no|without|dont|donot)\w*?(verif|check|valid|cert|sslerror|tlserror)/;
 const MODE = /verificationmode|verifymode|sslverifymode|certreqs|sslcertreqs/;
 const POSITIVE = /verify|verif|validatecert|validatessl|validatetls|sslvalidat|certvalidat|validatecerts|sslcheck|checkcert|certcheck|checkssl|checktls|checkhostname|rejectunauthorized|strictssl|stricttls|peerverif/;
-const FALSY = /^(false|0|no|off|none|\$false|nil|null)$/i;
-const TRUTHY = /^(true|1|yes|on|\$true)$/i;
-const NONE = /^(none|0|(openssl::ssl::|ssl\.)?(verify_none|cert_none))$/i;
+const FALSY = /^(false|0[ul]{0,3}|no|off|none|\$false|nil|null|dword:0+)$/i;
+const TRUTHY = /^(true|1[ul]{0,3}|yes|on|\$true|dword:0*1)$/i;
+const NONE = /^(none|0[ul]{0,3}|:?verify_none|(openssl::ssl::|ssl\.)?(ssl_verify_none|verify_none|cert_none))$/i;
 
 /** Whether `name op value` switches verification off. */
 export function disablesVerification(name: string, value: string): boolean {
@@ -93,6 +93,7 @@ export function findTls(doc: Doc): TlsHit[] {
   settings(doc, add);
   idioms(doc, add);
   commandFlags(doc, add);
+  curlrc(doc, add);
   pymispCalls(doc, add);
   return [...hits.values()].sort((a, b) => a.start - b.start);
 }
@@ -146,7 +147,7 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
   }
   // YAML/JSON entries whose name sits in a sibling `name:` field (Kubernetes env lists).
   for (const sc of doc.scalars ?? []) {
-    if (!sc.key || sc.path[sc.path.length - 1] !== sc.key || sc.key === 'value') continue;
+    if (!sc.key || sc.key === 'value') continue;
     const v = sc.value.trim();
     if (!/^\w+$/.test(v) || !disablesVerification(sc.key, v)) continue;
     if (!mispContext(doc, sc.start, sc.key, sc.path, sc)) continue;
@@ -169,9 +170,11 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
   { re: /setHostnameVerifier\s*\(\s*\(?\s*\w*\s*,?\s*\w*\s*\)?\s*->\s*true/g, what: 'a host-name verifier that accepts everything' },
   { re: /ServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/g, what: 'a certificate validation callback that accepts everything' },
   { re: /\bdanger_accept_invalid_(?:certs|hostnames)\s*\(\s*true\s*\)/g, what: 'danger_accept_invalid_certs(true)' },
+  { re: /\bbadCertificateCallback\s*=\s*\([^)]*\)\s*(?:=>\s*true|\{\s*return\s+true)/g, what: 'a badCertificateCallback that accepts every certificate' },
+  { re: /\.useCredential\s*,\s*URLCredential\s*\(\s*trust\s*:/g, what: 'a server-trust challenge answered without evaluation' },
 ];
 
-const IDIOM_ANCHORS = ['danger_accept_invalid', 'Dangerous', 'ServerCertificate', '_create_unverified_context', 'HostnameVerifier', 'TrustAll', 'TrustSelfSigned', 'ALLOW_ALL_HOSTNAME', 'InsecureTrustManager', 'trustAllCerts'];
+const IDIOM_ANCHORS = ['badCertificateCallback', 'useCredential', 'danger_accept_invalid', 'Dangerous', 'ServerCertificate', '_create_unverified_context', 'HostnameVerifier', 'TrustAll', 'TrustSelfSigned', 'ALLOW_ALL_HOSTNAME', 'InsecureTrustManager', 'trustAllCerts'];
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
   if (!doc.fileMisp || !IDIOM_ANCHORS.some((a) => doc.text.includes(a))) return;
@@ -179,6 +182,7 @@ function idioms(doc: Doc, add: (h: TlsHit) => void): void {
     re.lastIndex = 0;
     for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
       if (/^\s*(import|using|from\s+\S+\s+import|require|use)\b/.test(lineAt(doc.text, m.index))) continue;
+      if (m[0].startsWith('.useCredential') && /SecTrustEvaluate/.test(doc.text)) continue;
       add({ start: m.index, end: m.index + m[0].length, what, fix: fixFor(doc, m.index, m.index + m[0].length, '') });
     }
   }

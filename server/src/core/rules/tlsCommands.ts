@@ -2,12 +2,25 @@
 import { mentionsMisp } from '../context';
 import type { Doc } from '../doc';
 import { findCovering, lineEndAt, lineStartAt } from '../text';
-import { fixFor, type TlsHit } from './tlsScope';
+import { fixFor, siblingsText, type TlsHit } from './tlsScope';
 
-const FLAG_CANDIDATE = /-{1,2}[A-Za-z][\w-]*(?:=(?:false|no|0|off))?/g;
-const FLAG = /^(--insecure|--no-check-certificate|--[\w-]*-insecure|--insecure-[\w-]+|--(?:no|disable|skip|ignore)-[\w-]*(?:verif|check|cert)[\w-]*|--(?:ssl-|tls-)?verify(?:-ssl|-tls|-certs?)?=(?:false|no|0|off)|-SkipCertificateCheck|-[A-Za-z]*k[A-Za-z]*)$/;
-const FLAG_BEFORE = /[\s"'[,]/;
-const FLAG_AFTER = /[\s"',\]\\]/;
+const FLAG_CANDIDATE = /-{1,2}[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?/g;
+/** Long and PowerShell switches that switch verification off whatever their value. */
+const OFF_SWITCH = /^(--insecure|--no-check-certificate|--[\w-]*-insecure|--insecure-[\w-]+|--(?:[\w-]*-)?(?:no|disable|skip|ignore|unsafely-ignore|trust-all|accept-any|allow-insecure)-[\w-]*(?:verif|check|cert|ssl-errors|tls-errors)[\w-]*|-SkipCertificateCheck)$/;
+/** `--verify=false`, `--ssl-verify=no`: off by their value. */
+const VERIFY_SWITCH = /^--(?:ssl-|tls-)?verify(?:-ssl|-tls|-certs?)?$/;
+const CURL_SHORT = /^-[A-Za-z]*k[A-Za-z]*$/;
+const FLAG_BEFORE = /[\s"'[,>]/;
+const FLAG_AFTER = /[\s"',\]\\<;]/;
+
+function isOffFlag(flag: string): boolean {
+  const eq = flag.indexOf('=');
+  const name = eq < 0 ? flag : flag.slice(0, eq);
+  const value = eq < 0 ? '' : flag.slice(eq + 1);
+  if (OFF_SWITCH.test(name)) return !/^(false|no|0|off)$/i.test(value);
+  if (VERIFY_SWITCH.test(name)) return /^(false|no|0|off)$/i.test(value);
+  return eq < 0 && CURL_SHORT.test(flag);
+}
 
 /** curl -k / --insecure and other command-line switches, in commands that talk to MISP. */
 export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
@@ -15,7 +28,7 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
   FLAG_CANDIDATE.lastIndex = 0;
   for (let m = FLAG_CANDIDATE.exec(text); m; m = FLAG_CANDIDATE.exec(text)) {
     const flag = m[0];
-    if (!FLAG.test(flag)) continue;
+    if (!isOffFlag(flag)) continue;
     if (m.index > 0 && !FLAG_BEFORE.test(text[m.index - 1])) continue;
     const after = text[m.index + flag.length];
     if (after !== undefined && !FLAG_AFTER.test(after)) continue;
@@ -25,7 +38,7 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
       if (!/curl/i.test(stmt.slice(0, Math.max(0, m.index - stmtStart(doc, m.index))))) continue;
       if (flag.length > 6) continue;
     }
-    if (!mentionsMisp(stmt) && !(doc.fileMisp && /authorization|misp/i.test(stmt))) continue;
+    if (!mentionsMisp(stmt) && !(doc.fileMisp && /authorization|misp/i.test(stmt)) && !siblingsAboutMisp(doc, m.index)) continue;
     let start = m.index;
     let end = m.index + flag.length;
     let replacement = '';
@@ -37,6 +50,22 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
       else if (text[start - 1] === ' ') start--;
     }
     add({ start: m.index, end: m.index + flag.length, what: flag, fix: fixFor(doc, start, end, replacement, flag) });
+  }
+}
+
+/** A flag inside a config list (a plist ProgramArguments array, a compose `command:` list): judged with its siblings. */
+function siblingsAboutMisp(doc: Doc, at: number): boolean {
+  const sc = doc.scalars ? findCovering(doc.scalars, at) : undefined;
+  return sc !== undefined && sc.group !== undefined && mentionsMisp(siblingsText(doc, sc));
+}
+
+/** A curl config file (.curlrc): `insecure` or `-k` on its own line, in a file that talks to MISP. */
+export function curlrc(doc: Doc, add: (h: TlsHit) => void): void {
+  if (!/(^|[\/])[._]?curlrc$/.test(doc.path) || !doc.fileMisp) return;
+  const re = /^[ \t]*(--insecure|insecure|-k|k)[ \t]*$/gm;
+  for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
+    const s = m.index + m[0].indexOf(m[1]);
+    add({ start: s, end: s + m[1].length, what: m[1], fix: fixFor(doc, lineStartAt(doc.text, s), Math.min(doc.text.length, lineEndAt(doc.text, s) + 1), '', m[1]) });
   }
 }
 
