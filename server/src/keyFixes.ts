@@ -129,7 +129,7 @@ export class KeyFixes {
           stored.push(await storeVerified(store, c.ref!, c.secret!, secrets));
         }
       } catch (error) {
-        say('error', `MISP Guard did not move the key: ${errorText(error)}. ${this.name(document)} was not changed.`);
+        say('error', `MISP Guard did not move the key: ${errorText(error).replace(/[.!?]+$/, '')}. ${this.name(document)} was not changed.`);
         return 'failed';
       }
     }
@@ -160,7 +160,8 @@ export class KeyFixes {
     if (reads.length) parts.push(`It now reads ${reads.join(' and ')}.`);
     parts.push(`The value is stored in ${stored.map((s) => `${s.where}${s.alreadyThere ? ' (it was already there)' : ''}`).join(', ')}.`);
     const notes = [...new Set([...stored.flatMap((s) => s.notes), ...chosen.map((c) => c.plan.note).filter((n): n is string => !!n)])];
-    if (notes.length) parts.push(notes.map((n) => (/[.!?]$/.test(n) ? n : `${n}.`)).join(' '));
+    const sentence = (n: string) => `${n[0].toUpperCase()}${n.slice(1)}${/[.!?]$/.test(n) ? '' : '.'}`;
+    if (notes.length) parts.push(notes.map(sentence).join(' '));
     parts.push('Rotate the key in MISP if this file was ever committed or shared.');
     return parts.join(' ');
   }

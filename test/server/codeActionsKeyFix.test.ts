@@ -108,7 +108,7 @@ describe('key quick fixes over LSP', function () {
     assert.equal(r.messages.length, 1);
     assert.equal(r.messages[0].type, MessageType.Info);
     assert.match(r.messages[0].message, new RegExp(`reads the environment variable MISP_KEY\\. The value is stored in MISP_KEY in ${envFile.replace(/[.\\]/g, '\\$&')}\\.`));
-    assert.match(r.messages[0].message, /added \/\.env to/);
+    assert.match(r.messages[0].message, /added \/\.env to/i);
   });
 
   it('Vault (env plan): the key goes to the configured mount/path/field, other fields stay', async () => {
