@@ -12,8 +12,8 @@ export interface Doc {
   path: string;
   /** The whole file (not only this part) mentions MISP. */
   fileMisp: boolean;
-  /** Names the file uses as a MISP key (lower case). */
-  usedAsKey: Set<string>;
+  /** Names the file uses as a MISP key (lower case); computed on first use. */
+  usedAsKey: () => Set<string>;
   /** User-supplied patterns for MISP key names. */
   extraNames: RegExp[];
   /** String literals and comments, for program source. */

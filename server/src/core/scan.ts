@@ -1,6 +1,7 @@
 /**
  * The one public entry of the engine: text in, findings out. Pure: no I/O, no editor types.
  */
+import { findCandidates } from './candidates';
 import { compilePatterns, mentionsMisp } from './context';
 import type { Doc } from './doc';
 import { bracesView } from './formats/braces';
@@ -35,7 +36,7 @@ export function analyzeText(text: string, input: ScanInput = {}, options: ScanOp
     const report: ScanReport = { format, flavor: 'generic', findings: [], notices: [] };
     report.notices.push({ level: 'warning', message: `Analysis failed (${redact(String((e as Error)?.message ?? e)).slice(0, 200)}); analysed line by line.` });
     try {
-      const doc: Doc = { text, format: 'plaintext', flavor: 'generic', path: input.path ?? '', fileMisp: mentionsMisp(text), usedAsKey: new Set(), extraNames: compilePatterns(options.extraKeyNames), scalars: lineView(text, 'fallback').scalars };
+      const doc: Doc = { text, format: 'plaintext', flavor: 'generic', path: input.path ?? '', fileMisp: mentionsMisp(text), usedAsKey: () => new Set<string>(), extraNames: compilePatterns(options.extraKeyNames), scalars: lineView(text, 'fallback').scalars };
       report.findings = toFindings(text, analyse(doc).map((hit) => ({ hit })), options, format);
     } catch { /* the notice above already tells the user */ }
     return report;
@@ -56,8 +57,13 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
     notices.push({ level: 'warning', message: 'Binary content (NUL bytes): the document was not analysed.' });
     return report;
   }
+  // Most files hold neither a 40-character token nor any TLS vocabulary: nothing can be found in them,
+  // so they are not parsed at all (this is most of a workspace scan's time saved).
+  if (!mayHaveFindings(text, path)) return report;
   const fileMisp = mentionsMisp(text) || mentionsMisp(path);
-  const base: Omit<Doc, 'text'> = { format, flavor, path, fileMisp, usedAsKey: namesUsedAsKey(text), extraNames: compilePatterns(options.extraKeyNames) };
+  let used: Set<string> | undefined;
+  const usedAsKey = () => (used ??= namesUsedAsKey(text));
+  const base: Omit<Doc, 'text'> = { format, flavor, path, fileMisp, usedAsKey, extraNames: compilePatterns(options.extraKeyNames) };
   const raw: Array<{ hit: RawHit; map?: (o: number) => number }> = [];
   if (format === 'ipynb') {
     let nb: ReturnType<typeof notebookView>;
@@ -69,7 +75,7 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
       const lang = detectFormat('', '', nb.language);
       for (const part of nb.parts) {
         const partFormat: FormatId = part.kind === 'output' ? 'plaintext' : part.cellType === 'code' ? (isCodeFormat(lang) ? lang : 'python') : 'markdown';
-        const doc: Doc = { ...base, format: partFormat, text: part.text, output: part.kind === 'output', usedAsKey: base.usedAsKey };
+        const doc: Doc = { ...base, format: partFormat, text: part.text, output: part.kind === 'output' };
         if (isCodeFormat(partFormat)) doc.tokens = lexCode(part.text, partFormat);
         for (const hit of analyse(doc)) raw.push({ hit: { ...hit, container: 'ipynb', partFormat }, map: mapper(part) });
       }
@@ -102,6 +108,18 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
   }
   report.findings = toFindings(text, raw, options, format);
   return report;
+}
+
+/** Every word a TLS finding needs (setting names, values, idioms, flags, PyMISP, curl). */
+const TLS_TRIGGER = /verif|ssl|tls|cert|insecure|trust|danger|signed|unauthori|pymisp|curl|_none|usecredential|hostname/i;
+
+/** Two literals joined next to key characters ("…abc" + "def…"): a key may be split across them. */
+const SPLIT_LITERAL = /[A-Za-z0-9]["'`][ \t]*(?:\+|\.\.?|&|<<)?[ \t]*(?:\\?\r?\n[ \t]*)?["'`][A-Za-z0-9]/;
+
+/** False only when no rule could report anything in the text: no key-shaped token, no base64 Secret, no TLS word. */
+function mayHaveFindings(text: string, path: string): boolean {
+  if (TLS_TRIGGER.test(text) || findCandidates(text).length > 0 || SPLIT_LITERAL.test(text)) return true;
+  return /^kind:\s*Secret\b/m.test(text) || /curlrc$/.test(path);
 }
 
 /** Findings for one document (see {@link analyzeText} for notices too). */

@@ -183,7 +183,7 @@ function isMispKey(doc: Doc, site: Site): boolean {
   const info = classifyName(nm, doc.extraNames);
   if (info.fixture) return false;
   const auth = nm !== undefined && /^(authorization|x-misp-auth|x-misp-key|authkey|x-api-key)$/i.test(nm);
-  const used = nm !== undefined && doc.usedAsKey.has(lastSegment(nm).toLowerCase());
+  const used = nm !== undefined && doc.usedAsKey().has(lastSegment(nm).toLowerCase());
   const calleeMisp = site.name?.source === 'call' && /misp/i.test(nm ?? '');
   const pathMisp = pathMentionsMisp(site.path);
   const ctxMisp = doc.fileMisp || pathMisp;
@@ -239,16 +239,22 @@ function ruleFor(doc: Doc, site: Site): RuleId {
 
 const CONCAT_GAP = /^(?:\s|\\\r?\n)*(?:\+|\.|\.\.|&|<<)?(?:\s|\\\r?\n)*$/;
 
+function isKeyChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /** Keys split over concatenated literals (`"abc" + "def"`, implicit concatenation, PHP `.`). */
 function splitLiteralSites(doc: Doc, tokens: CodeToken[]): Site[] {
   const { text } = doc;
   const out: Site[] = [];
   const strings = tokens.filter((t) => t.kind === 'string');
+  // Only a literal that ends in a key character, followed by one that starts with one, can split a key.
+  const joins = (a: CodeToken, b: CodeToken) => b.start - a.end < 200 && isKeyChar(text, a.contentEnd - 1) && isKeyChar(text, b.contentStart)
+    && CONCAT_GAP.test(text.slice(a.end, b.start));
   for (let i = 0; i < strings.length - 1; i++) {
     const group = [strings[i]];
-    while (i + 1 < strings.length && CONCAT_GAP.test(text.slice(group[group.length - 1].end, strings[i + 1].start)) && strings[i + 1].start - group[group.length - 1].end < 200) {
-      group.push(strings[++i]);
-    }
+    while (i + 1 < strings.length && joins(group[group.length - 1], strings[i + 1])) group.push(strings[++i]);
     if (group.length < 2) continue;
     let joined = '';
     const origin: Array<{ at: number; tok: CodeToken }> = [];
