@@ -107,6 +107,17 @@ export function isPlaceholder(value: string): boolean {
   return false;
 }
 
+const HEX_KEY_HINT = /key|auth|token|secret|misp/i;
+
+/**
+ * True when a candidate is no key whatever its context: a placeholder, or a hex digest with no
+ * key-like word in the 120 characters before it (a git SHA or checksum).
+ */
+export function ruledOutAlone(text: string, cand: Candidate): boolean {
+  if (isPlaceholder(cand.value)) return true;
+  return isHexDigest(cand.value) && !HEX_KEY_HINT.test(text.slice(Math.max(0, cand.start - 120), cand.start));
+}
+
 /** True for a 40-digit hex string: a git SHA or SHA-1 sum rather than a MISP key. */
 export function isHexDigest(value: string): boolean {
   return /^[0-9a-f]{40}$/.test(value) || /^[0-9A-F]{40}$/.test(value);

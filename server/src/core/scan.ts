@@ -1,7 +1,6 @@
 /**
  * The one public entry of the engine: text in, findings out. Pure: no I/O, no editor types.
  */
-import { findCandidates } from './candidates';
 import { compilePatterns, mentionsMisp } from './context';
 import type { Doc } from './doc';
 import { bracesView } from './formats/braces';
@@ -17,6 +16,7 @@ import { xmlView } from './formats/xml';
 import { yamlView } from './formats/yaml';
 import { redact, mask } from './mask';
 import { namesUsedAsKey } from './names';
+import { mayHaveFindings } from './prefilter';
 import { findKeys } from './rules/keys';
 import { RULES } from './rules/metadata';
 import { findTls } from './rules/tls';
@@ -59,7 +59,7 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
   }
   // Most files hold neither a 40-character token nor any TLS vocabulary: nothing can be found in them,
   // so they are not parsed at all (this is most of a workspace scan's time saved).
-  if (!mayHaveFindings(text, path)) return report;
+  if (!mayHaveFindings(text, path, format, options.extraKeyNames?.length ?? 0)) return report;
   const fileMisp = mentionsMisp(text) || mentionsMisp(path);
   let used: Set<string> | undefined;
   const usedAsKey = () => (used ??= namesUsedAsKey(text));
@@ -108,18 +108,6 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
   }
   report.findings = toFindings(text, raw, options, format);
   return report;
-}
-
-/** Every word a TLS finding needs (setting names, values, idioms, flags, PyMISP, curl). */
-const TLS_TRIGGER = /verif|ssl|tls|cert|insecure|trust|danger|signed|unauthori|pymisp|curl|_none|usecredential|hostname/i;
-
-/** Two literals joined next to key characters ("…abc" + "def…"): a key may be split across them. */
-const SPLIT_LITERAL = /[A-Za-z0-9]["'`][ \t]*(?:\+|\.\.?|&|<<)?[ \t]*(?:\\?\r?\n[ \t]*)?["'`][A-Za-z0-9]/;
-
-/** False only when no rule could report anything in the text: no key-shaped token, no base64 Secret, no TLS word. */
-function mayHaveFindings(text: string, path: string): boolean {
-  if (TLS_TRIGGER.test(text) || findCandidates(text).length > 0 || SPLIT_LITERAL.test(text)) return true;
-  return /^kind:\s*Secret\b/m.test(text) || /curlrc$/.test(path);
 }
 
 /** Findings for one document (see {@link analyzeText} for notices too). */

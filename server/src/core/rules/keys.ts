@@ -3,7 +3,7 @@
  * key-in-notebook-output. Each 40-character candidate is placed in its context (string, comment,
  * config value, command, URL, output), named, and judged a MISP key or not.
  */
-import { findCandidates, insideUrl, isHexDigest, isPlaceholder, looksRandom, type Candidate } from '../candidates';
+import { findCandidates, insideUrl, isHexDigest, isPlaceholder, looksRandom, ruledOutAlone, type Candidate } from '../candidates';
 import { classifyName, hasMispEndpoint, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
 import { aboutOtherService, siblingsText, urlHosts } from './tlsScope';
 import type { Doc } from '../doc';
@@ -41,7 +41,6 @@ interface Site {
   encoding?: 'base64';
 }
 
-const HEX_KEY_HINT = /key|auth|token|secret|misp/i;
 const GENERIC_KEYS = new Set(['default', 'value', 'val', 'data', 'text', 'content', 'string']);
 const FIXTURE_COMMENT = /\b(fake|dummy|not a real|example key|test key|placeholder|mock)\b/i;
 
@@ -51,9 +50,8 @@ export function findKeys(doc: Doc): KeyHit[] {
   const seen = new Set<number>();
   const sites: Site[] = [];
   for (const cand of findCandidates(doc.text)) {
-    if (isPlaceholder(cand.value)) continue;
-    // Hex digests are keys only when a key-like name sits right before them: skip the full placement otherwise.
-    if (isHexDigest(cand.value) && !HEX_KEY_HINT.test(doc.text.slice(Math.max(0, cand.start - 120), cand.start))) continue;
+    // Placeholders, and hex digests with no key-like name right before them: skip the full placement.
+    if (ruledOutAlone(doc.text, cand)) continue;
     sites.push(place(doc, cand));
   }
   if (doc.tokens) sites.push(...splitLiteralSites(doc, doc.tokens));
@@ -188,6 +186,7 @@ function isMispKey(doc: Doc, site: Site): boolean {
   const pathMisp = pathMentionsMisp(site.path);
   const ctxMisp = doc.fileMisp || pathMisp;
   if (site.url) return urlIsKey(doc, site, info.keyish);
+  // Only where MISP is named: prefilter.ts skips files with hex digests and no MISP (keep in step).
   if (isHexDigest(value)) return (info.misp && info.keyish) || (auth && ctxMisp) || (pathMisp && info.keyish && !info.notKey);
   if (info.notKey && !auth) return false;
   if ((info.otherService || pathOtherService(site.path)) && !info.misp && !auth) return false;
