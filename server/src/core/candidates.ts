@@ -120,7 +120,16 @@ export function ruledOutAlone(text: string, cand: Candidate): boolean {
 
 /** True for a 40-digit hex string: a git SHA or SHA-1 sum rather than a MISP key. */
 export function isHexDigest(value: string): boolean {
-  return /^[0-9a-f]{40}$/.test(value) || /^[0-9A-F]{40}$/.test(value);
+  if (value.length !== 40) return false;
+  let lower = false;
+  let upper = false;
+  for (let i = 0; i < 40; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 97 && c <= 102) lower = true;
+    else if (c >= 65 && c <= 70) upper = true;
+    else if (c < 48 || c > 57) return false;
+  }
+  return !(lower && upper);
 }
 
 /** True when the value looks random: upper and lower case letters (real MISP keys mix case). */

@@ -24,15 +24,14 @@ const NAME_ESCAPE = /\\(?:[uUx]|\r?\n)|&#/;
 export function mayHaveFindings(text: string, path: string, format: FormatId, extraKeyNames: number): boolean {
   if (TLS_TRIGGER.test(text) || SPLIT_LITERAL.test(text)) return true;
   const parts = format === 'ipynb' || format === 'markdown' || format === 'rst';
-  let hex = false;
+  let hexPossible: boolean | undefined;
   for (const c of findCandidates(text)) {
     if (parts) return true;
-    if (ruledOutAlone(text, c)) continue;
-    if (!isHexDigest(c.value)) return true;
-    hex = true;
+    // Whether hex digests can be keys here is asked once, and only for a file that has one.
+    if (isHexDigest(c.value) && !(hexPossible ??= hexKeysPossible(text, path, extraKeyNames))) continue;
+    if (!ruledOutAlone(text, c)) return true;
   }
-  if (hex && hexKeysPossible(text, path, extraKeyNames)) return true;
-  return /^kind:\s*Secret\b/m.test(text) || /curlrc$/.test(path);
+  return (text.includes('Secret') && /^kind:\s*Secret\b/m.test(text)) || /curlrc$/.test(path);
 }
 
 /**
