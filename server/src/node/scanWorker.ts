@@ -4,13 +4,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeBytes, analyzeFile } from './analyzeFile';
-import type { FileOutcome } from './analyzeFile';
+import { packOutcome } from './workerPool';
 import type { AnalyzerOptions, BatchReply, BatchRequest } from './workerPool';
 
 const options = workerData as AnalyzerOptions;
 
 parentPort?.on('message', (request: BatchRequest) => {
-  const outcomes: FileOutcome[] = request.tasks.map((task) => (task.kind === 'file'
+  const outcomes = request.tasks.map((task) => packOutcome(task.kind === 'file'
     ? analyzeFile(task.entry, options.maxFileSize, options.scanOptions)
     : analyzeBytes(task.data, task.path, task.languageId, options.scanOptions)));
   const reply: BatchReply = { id: request.id, outcomes };

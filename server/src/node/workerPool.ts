@@ -29,10 +29,19 @@ export interface BatchRequest {
   tasks: AnalyzeTask[];
 }
 
-/** Message from a worker. */
+/** Message from a worker: a number stands for a file analysed with nothing to report (its bytes read). */
 export interface BatchReply {
   id: number;
-  outcomes: FileOutcome[];
+  outcomes: Array<FileOutcome | number>;
+}
+
+/** Packs an outcome for the trip back from a worker: most files have nothing to report, and cloning costs. */
+export function packOutcome(o: FileOutcome): FileOutcome | number {
+  return o.skip || o.findings.length > 0 || o.notices.length > 0 ? o : o.bytes;
+}
+
+function taskPath(task: AnalyzeTask): string {
+  return task.kind === 'file' ? task.entry.path : task.path;
 }
 
 /** Analyses batches of tasks. */
@@ -77,6 +86,7 @@ export function analyzeTask(task: AnalyzeTask, options: AnalyzerOptions): FileOu
 }
 
 interface Pending {
+  tasks: AnalyzeTask[];
   resolve: (outcomes: FileOutcome[]) => void;
   reject: (error: Error) => void;
 }
@@ -99,7 +109,7 @@ export class WorkerPool implements Analyzer {
       worker.on('message', (reply: BatchReply) => {
         const p = slot.pending.get(reply.id);
         slot.pending.delete(reply.id);
-        p?.resolve(reply.outcomes);
+        p?.resolve(reply.outcomes.map((o, i) => (typeof o === 'number' ? { path: taskPath(p.tasks[i]), bytes: o, findings: [], notices: [] } : o)));
       });
       const fail = (error: Error): void => {
         for (const p of slot.pending.values()) p.reject(error);
@@ -122,7 +132,7 @@ export class WorkerPool implements Analyzer {
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+      slot.pending.set(id, { tasks, resolve, reject });
       if (slot.pending.size === 1) slot.worker.ref();
       const transfer = tasks.flatMap((t) => (t.kind === 'bytes' && t.data.byteOffset === 0 && t.data.byteLength === t.data.buffer.byteLength ? [t.data.buffer as ArrayBuffer] : []));
       slot.worker.postMessage({ id, tasks } satisfies BatchRequest, transfer);
