@@ -97,6 +97,17 @@ describe('cli: misp-guard fix', function () {
     assert.match(vaultRun.stdout, /^\+kind: ExternalSecret$/m);
   });
 
+  it('--write puts the .env in the fixed project (its git work tree), not in the working directory', () => {
+    const root = tree({ 'proj/keys.py': pymispScript(K1), 'proj/.gitignore': 'node_modules/\n' });
+    fs.mkdirSync(path.join(root, 'proj', '.git'));
+    const r = runCli(['fix', '--to', 'env', '--write', '--store', 'dotenv', 'proj'], { cwd: root });
+    assert.equal(r.status, 0, r.stderr);
+    noLeak(r, [K1]);
+    assert.equal(read(root, 'proj/.env'), `MISP_KEY=${K1}\n`);
+    assert.ok(!fs.existsSync(path.join(root, '.env')));
+    assert.ok(!fs.existsSync(path.join(root, '.gitignore')));
+  });
+
   it('--write with the .env store: keys stored (0600, git-ignored) and verified, then the files written; a second run finds nothing', () => {
     const root = tree({ 'keys.py': pymispScript(K1), 'deploy/docker-compose.yml': COMPOSE, '.gitignore': 'node_modules/\n' });
     const r = runCli(['fix', '--to', 'env', '--write', '.'], { cwd: root });

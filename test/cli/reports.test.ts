@@ -24,7 +24,7 @@ describe('cli: reports', () => {
       '.env': `MISP_URL=https://misp.example.org\nMISP_KEY=${KEYS[2]}\n`,
       // malformed YAML: the core falls back to a line scan and says so
       'deploy/docker-compose.yml': `services:\n  misp:\n    environment:\n      MISP_KEY: "${KEYS[3]}"\n    ports: [8080\n`,
-      'assets/blob.bin': Buffer.from([0x00, 0x01, 0x02]),
+      'assets/blob.bin': Buffer.from([0x00, 0x00, 0x00, 0x00, 0x01, 0x02]),
     });
   });
   after(() => removeTree(tree));

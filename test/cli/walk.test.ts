@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fakeKey, makeTree, pymispScript, removeTree, runCli } from './cliHarness';
 
@@ -29,7 +30,7 @@ describe('cli: walking the file tree', () => {
       '.git/config': `[remote "origin"]\n\turl = https://misp.example.org\nmisp_key = ${key}\n`,
       'node_modules/misp-client/index.js': `const mispKey = '${key}';\nmodule.exports = { mispKey };\n`,
       'src/node_modules/nested/keys.py': pymispScript(fakeKey(8)),
-      'assets/logo.bin': Buffer.concat([Buffer.from('PNG\u0000\u0001'), Buffer.from(pymispScript(fakeKey(9)))]),
+      'assets/logo.bin': Buffer.concat([Buffer.from('PNG\u0000\u0000\u0000\u0000\u0001'), Buffer.from(pymispScript(fakeKey(9)))]),
       'data/huge.py': Buffer.alloc(5 * 1024 * 1024 + 1, 0x61),
     });
     if (process.platform !== 'win32') {
@@ -78,6 +79,24 @@ describe('cli: walking the file tree', () => {
     assert.equal(reasons.get('src/fetch.py') ?? reasons.get('fetch-link.py'), 'already-visited');
     const keyFindings = report.findings.filter((f) => f.ruleId === 'hardcoded-key');
     assert.equal(keyFindings.length, 1, JSON.stringify(report.findings));
+  });
+
+  posixOnly('never follows a symlink out of the scanned folder (another project, /proc)', () => {
+    const outer = fs.mkdtempSync(path.join(os.tmpdir(), 'misp-guard-escape-'));
+    try {
+      fs.mkdirSync(path.join(outer, 'proj'));
+      fs.writeFileSync(path.join(outer, 'proj', 'a.py'), 'x = 1\n');
+      fs.symlinkSync(path.join(tree, 'src'), path.join(outer, 'proj', 'outside'));
+      fs.symlinkSync('/proc', path.join(outer, 'proj', 'procfs'));
+      const { report } = scanJson(outer, 'proj');
+      assert.deepEqual(report.findings, []);
+      const reasons = new Map(report.skipped.map((s) => [s.path, s.reason]));
+      assert.equal(reasons.get('proj/outside'), 'outside-root');
+      assert.equal(reasons.get('proj/procfs'), 'outside-root');
+      assert.equal(report.summary.filesScanned, 1);
+    } finally {
+      fs.rmSync(outer, { recursive: true, force: true });
+    }
   });
 
   it('walks in a deterministic, sorted order', () => {

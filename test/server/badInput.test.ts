@@ -18,7 +18,7 @@ const MALFORMED: [name: string, languageId: string, text: string][] = [
 function binaryText(): string {
   let s = '';
   for (let i = 0; i < 64 * 1024; i++) s += String.fromCharCode((i * 7919) % 256);
-  return `\u0000\u0000PK\u0003\u0004${s}\uFFFD\uD800${KEY}\u0000`;
+  return `\u0000\u0000\u0000\u0000PK\u0003\u0004${s}\uFFFD\uD800${KEY}\u0000`;
 }
 
 describe('bad input never takes the server down', function () {

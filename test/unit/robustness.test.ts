@@ -46,9 +46,12 @@ describe('bad input: fall back, never throw, never skip silently', () => {
     }
   });
   it('binary content gets a clear notice and no findings', () => {
-    const r = analyzeText(`\u0000\u0001ELF misp_key = "${K}"`, { path: 'a.bin' });
+    const r = analyzeText(`\u007fELF\u0002\u0001\u0001\u0000\u0000\u0000\u0000\u0000 misp_key = "${K}"`, { path: 'a.bin' });
     assert.deepEqual(r.findings, []);
     assert.match(r.notices[0].message, /Binary content/);
+    // A single stray NUL does not make a config file binary: the key after it is still found.
+    const env = `MISP_URL=https://misp.example.org\nFOO=\u0000bar\nMISP_KEY=${K}\n`;
+    assert.deepEqual(analyzeText(env, { path: '.env' }).findings.map((f) => env.slice(f.start, f.end)), [K]);
   });
   it('a 5 MB file is analysed, and the key at its end is found', () => {
     const filler = '# misp sync log line with nothing secret in it, padded to be long enough\n'.repeat(70_000);

@@ -35,6 +35,9 @@ const SHAPES: Array<[string, string, RuleId[]]> = [
   ['server {\n  location /misp/ {\n    proxy_pass https://misp.internal;\n    proxy_set_header Authorization "KEY";\n    proxy_ssl_verify off;\n  }\n}\n', 'misp-proxy.conf', ['plaintext-config-key', 'tls-verify-disabled']],
   ['play.ws.ssl.loose.disableHostnameVerification = false\nmisp.url = "https://misp.example.org"\n', 'application.conf', []],
   ['FROM python:3.12\nENV MISP_URL https://misp.example.org\nENV MISP_KEY KEY\n', 'Dockerfile', ['plaintext-config-key']],
+  ['// MISP client\nconst mispKey: OptionalVersionedTextDocumentIdentifier2 = x;\nlet other: ImportedFromAVeryLongNamespaceAliasTypeName1;\n', 'types.ts', []],
+  ['// bundled: misp client + semver\nvar looseOption = Object.freeze({ loose: true });\n', 'bundle.js', []],
+  ['export const P = () => (\n  <p>\n    misp_key: KEY\n  </p>\n);\n', 'panel.jsx', ['hardcoded-key']],
   ['import javax.net.ssl.*;\nimport org.apache.http.conn.ssl.NoopHostnameVerifier;\n// MISP client\nclass M {}\n', 'M.java', []],
 ];
 

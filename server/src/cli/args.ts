@@ -1,6 +1,7 @@
 /**
  * Command-line parsing for `misp-guard`. Pure: argv in, a command or a usage error out.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { FixUsageError, parseFixCommand } from './fixArgs';
 import type { FixCommand } from './fixArgs';
@@ -187,7 +188,8 @@ function walkFlags(values: { exclude?: string[]; 'max-file-size'?: string; 'no-g
   let jobs = 0;
   if (values.jobs !== undefined) {
     if (!/^\d+$/.test(values.jobs) || Number(values.jobs) < 1) throw new UsageError(`--jobs needs a positive number, not '${values.jobs}'`);
-    jobs = Number(values.jobs);
+    // More threads than cores only cost memory (each worker holds its own engine and files).
+    jobs = Math.min(Number(values.jobs), Math.max(1, availableParallelism() * 2));
   }
   return {
     paths: positionals.length ? positionals : ['.'],

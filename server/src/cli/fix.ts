@@ -28,6 +28,26 @@ export interface FixIo {
 /** Exit codes (the same meaning as `scan`: 1 = findings remain). */
 const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
 
+/** The deepest folder holding every given path (a folder itself, or a file's folder). */
+function commonFolder(absPaths: readonly string[]): string {
+  const dirs = absPaths.map((p) => (fs.statSync(p).isDirectory() ? p : path.dirname(p)));
+  let root = dirs[0];
+  while (!dirs.every((d) => d === root || d.startsWith(root.endsWith(path.sep) ? root : root + path.sep))) {
+    const up = path.dirname(root);
+    if (up === root) break;
+    root = up;
+  }
+  return root;
+}
+
+/** The nearest folder at or above `dir` that holds a `.git` entry (a work tree's top level), if any. */
+function gitTopLevel(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 /** Runs `misp-guard fix` and resolves with its exit code. */
 export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
   const abs = cmd.paths.map((p) => path.resolve(io.cwd, p));
@@ -43,7 +63,8 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
     vault: { mount: cmd.vaultMount ?? DEFAULT_FIX_SETTINGS.vault.mount, path: cmd.vaultPath ?? DEFAULT_FIX_SETTINGS.vault.path, field: cmd.vaultField ?? DEFAULT_FIX_SETTINGS.vault.field },
     caBundle: cmd.caBundle,
   });
-  const envFile = path.resolve(io.cwd, cmd.envFile ?? path.join(root, '.env'));
+  // The .env belongs to the project that is fixed: the git work tree holding the paths, else the root of the scan.
+  const envFile = path.resolve(io.cwd, cmd.envFile ?? path.join(gitTopLevel(commonFolder(abs)) ?? root, '.env'));
   const pick = cliPicker(cmd.to, cmd.caBundle);
 
   const plans: FilePlan[] = [];

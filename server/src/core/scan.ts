@@ -52,8 +52,7 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
   const notices: Notice[] = [];
   const report: ScanReport = { format, flavor, findings: [], notices };
   if (text.length === 0) return report;
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0 && nul < 8192) {
+  if (looksBinary(text)) {
     notices.push({ level: 'warning', message: 'Binary content (NUL bytes): the document was not analysed.' });
     return report;
   }
@@ -241,4 +240,15 @@ function mapFix(hit: RawHit, m: (o: number) => number, format: FormatId): FixDat
   const partFormat = hit.partFormat ?? format;
   if (f.type === 'key') return { ...f, format: partFormat, container: hit.container, valueStart: m(f.valueStart), valueEnd: end(f.valueEnd), literalStart: m(f.literalStart), literalEnd: end(f.literalEnd) };
   return { ...f, format: partFormat, container: hit.container, start: m(f.start), end: f.end > f.start ? end(f.end) : m(f.start) };
+}
+
+/**
+ * Binary content: several NUL characters near the start. A single stray NUL in a config file does not
+ * make it binary (that would hide a key in a .env from the scan).
+ */
+export function looksBinary(text: string): boolean {
+  const head = text.slice(0, 8192);
+  let nuls = 0;
+  for (let i = head.indexOf('\u0000'); i >= 0 && nuls < 4; i = head.indexOf('\u0000', i + 1)) nuls++;
+  return nuls >= 4;
 }

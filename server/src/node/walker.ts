@@ -12,16 +12,17 @@ export { languageIdForPath } from './languageIds';
 /** Files larger than this are skipped unless the caller sets another limit. */
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
-/** How many leading bytes are searched for a NUL byte to call a file binary. */
+/** How many leading bytes are searched for NUL bytes to call a file binary. */
 const BINARY_SNIFF_BYTES = 8192;
 
 /** Why an entry was not analysed. */
 export type SkipReason =
   | 'git-dir' // a `.git` directory or file: never read
   | 'dependency-dir' // `node_modules`
-  | 'binary' // NUL byte in the first 8 KB
+  | 'binary' // several NUL bytes in the first 8 KB
   | 'too-large' // over the size limit
   | 'already-visited' // reached again through a symlink or a repeated path (loops end here)
+  | 'outside-root' // a symlink leading out of the folders being scanned (/proc, another project, ...)
   | 'not-regular' // FIFO, socket or device
   | 'unreadable' // stat/read/readdir failed (permissions, broken symlink, ...)
   | 'gitignored' // matched by a .gitignore
@@ -34,6 +35,7 @@ export const SKIP_REASON_LABELS: Readonly<Record<SkipReason, string>> = {
   binary: 'binary file',
   'too-large': 'file over the size limit',
   'already-visited': 'already visited (symlink or repeated path)',
+  'outside-root': 'symlink leading outside the scanned folders',
   'not-regular': 'not a regular file',
   unreadable: 'unreadable',
   gitignored: 'ignored by .gitignore',
@@ -123,12 +125,17 @@ export function readWalkedPath(entry: WalkedPath, maxFileSize = Infinity): Walke
 export function* walkPaths(roots: readonly string[], options: WalkOptions = {}): Generator<WalkedPath | SkippedEntry> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const seen = new Set<string>();
-  const ignore = options.ignore;
+  const realRoots = roots.map((r) => { try { return fs.realpathSync(path.resolve(r)); } catch { return path.resolve(r); } });
+  const insideRoots = (real: string) => realRoots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
 
-  function* visit(p: string, isRoot: boolean): Generator<WalkedPath | SkippedEntry> {
+  function* visit(p: string, isRoot: boolean, ignore: WalkOptions['ignore']): Generator<WalkedPath | SkippedEntry> {
     const name = path.basename(p);
     if (name === '.git') {
       yield { kind: 'skip', path: p, reason: 'git-dir', directory: true };
+      return;
+    }
+    if (!isRoot && escapes(p)) {
+      yield { kind: 'skip', path: p, reason: 'outside-root', directory: false };
       return;
     }
     let st: fs.BigIntStats;
@@ -163,7 +170,7 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
         return;
       }
       names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const child of names) yield* visit(path.join(p, child), false);
+      for (const child of names) yield* visit(path.join(p, child), false, ignore);
       return;
     }
     const ignored = isRoot ? undefined : ignore?.(p, false);
@@ -188,19 +195,42 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
     yield { kind: 'path', path: p, languageId: languageIdForPath(p), size };
   }
 
-  for (const root of roots) yield* visit(path.resolve(root), true);
+  /** A symlink whose target lies outside every scanned folder: never followed (a link to /proc would never end). */
+  function escapes(p: string): boolean {
+    try {
+      if (!fs.lstatSync(p).isSymbolicLink()) return false;
+      return !insideRoots(fs.realpathSync(p));
+    } catch {
+      return false; // a dangling link: stat reports it as unreadable
+    }
+  }
+
+  for (const root of roots) {
+    const abs = path.resolve(root);
+    // A folder named on the command line is scanned even when a .gitignore above it ignores it.
+    let rootIgnored = false;
+    try { rootIgnored = !!options.ignore?.(abs, fs.statSync(abs).isDirectory()); } catch { /* reported by visit */ }
+    yield* visit(abs, true, rootIgnored ? undefined : options.ignore);
+  }
 }
 
 /**
  * Text of a file: UTF-8 (BOM dropped, as editors do), or UTF-16 when it starts with a UTF-16 BOM.
- * `undefined` for a binary file (NUL byte in the first 8 KB).
+ * `undefined` for a binary file (several NUL bytes in the first 8 KB).
  */
 export function decode(buf: Buffer): string | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
-  if (buf.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return undefined;
+  if (nulCount(buf.subarray(0, BINARY_SNIFF_BYTES)) >= 4) return undefined;
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   return buf.toString('utf8', start);
+}
+
+/** NUL bytes in a buffer, counting up to 4 (a stray NUL in a text file is not enough to call it binary). */
+function nulCount(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(0); i >= 0 && n < 4; i = buf.indexOf(0, i + 1)) n++;
+  return n;
 }
 
 function errorCode(e: unknown): string {

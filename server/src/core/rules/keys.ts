@@ -174,8 +174,16 @@ function logicalLine(text: string, at: number): { start: number; text: string } 
   return { start: s, text: text.slice(s, lineEndAt(text, at)) };
 }
 
+const CAMEL_IDENTIFIER = /^[A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)*[A-Z]?[0-9]*$/;
+
+/** Languages where an unquoted word can be a value (shell arguments, Makefile and Dockerfile lines). */
+const BARE_VALUES = new Set(['shell', 'batch', 'makefile', 'dockerfile', 'powershell', 'zeek']);
+
 function isMispKey(doc: Doc, site: Site): boolean {
   const value = site.cand.value;
+  // In other program source an unquoted camelCase word is an identifier (a TypeScript type name), not a
+  // key; random keys have runs of capitals. (JSX text and IPython `%env`/`!curl` lines still count.)
+  if (site.where === 'bare' && isCodeFormat(doc.format) && !BARE_VALUES.has(doc.format) && CAMEL_IDENTIFIER.test(value)) return false;
   if (isPlaceholder(value)) return false;
   const nm = site.name?.name;
   const info = classifyName(nm, doc.extraNames);

@@ -32,6 +32,8 @@ function nameEndingAt(text: string, end: number): { name: string; start: number 
     while (k > stop && NAME_CHAR.test(text[k - 1])) k--;
     if (k < j - 2) return { name: text.slice(k, i + 1).replace(/\]$/, ''), start: k };
   }
+  // "…\nmisp_verifycert = False" in a string: the escape letter is not part of the name.
+  if (text[j - 1] === '\\' && 'nrtfbv'.includes(text[j]) && j + 1 < i) j++;
   if (j === i || !/[A-Za-z_$@]/.test(text[j])) return undefined;
   if (quoted && text[j - 1] !== q) return undefined;
   if (!quoted) {
@@ -65,7 +67,7 @@ function* settingMatches(text: string): Generator<Setting> {
   }
 }
 
-const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|loose|sslnoverify|allowinvalidcert|allowunverified|allowunauthorized|acceptuntrusted|allowuntrusted|dangerous/;
+const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|(?:ssl|tls)loose|looseaccept|sslnoverify|allowinvalidcert|allowunverified|allowunauthorized|acceptuntrusted|allowuntrusted|dangerous/;
 /** A negation before the checked thing: disableHostnameVerification, skipCertificateCheck, ignoreSslErrors. */
 const NEGATED = /(disable|skip|ignore|bypass|no|without|dont|donot)\w*?(verif|check|valid|cert|sslerror|tlserror)/;
 const MODE = /verificationmode|verifymode|sslverifymode|certreqs|sslcertreqs/;
