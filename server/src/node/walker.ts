@@ -221,16 +221,28 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
 export function decode(buf: Buffer): string | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
-  if (nulCount(buf.subarray(0, BINARY_SNIFF_BYTES)) >= 4) return undefined;
+  if (isBinary(buf.subarray(0, BINARY_SNIFF_BYTES))) return undefined;
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   return buf.toString('utf8', start);
 }
 
-/** NUL bytes in a buffer, counting up to 4 (a stray NUL in a text file is not enough to call it binary). */
-function nulCount(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(0); i >= 0 && n < 4; i = buf.indexOf(0, i + 1)) n++;
-  return n;
+/** Magic numbers of common binary formats (PNG, GIF, JPEG, ZIP/JAR/docx, gzip, ELF, PE, Mach-O, class). */
+const MAGIC = [[0x89, 0x50, 0x4e, 0x47], [0x47, 0x49, 0x46, 0x38], [0xff, 0xd8, 0xff], [0x50, 0x4b, 0x03, 0x04], [0x1f, 0x8b],
+  [0x7f, 0x45, 0x4c, 0x46], [0x4d, 0x5a], [0xcf, 0xfa, 0xed, 0xfe], [0xca, 0xfe, 0xba, 0xbe]];
+
+/**
+ * A binary file: a known magic number, several NUL bytes, or many control bytes. A stray NUL in a
+ * text file is not enough (it would hide a key in a .env from the scan).
+ */
+function isBinary(head: Buffer): boolean {
+  if (MAGIC.some((m) => m.every((b, i) => head[i] === b))) return true;
+  let nuls = 0;
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) nuls++;
+    else if (b < 0x20 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 11 && b !== 27) control++;
+  }
+  return nuls >= 4 || control > head.length / 10;
 }
 
 function errorCode(e: unknown): string {
