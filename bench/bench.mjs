@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { rng } from './synthTree.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CORE = join(ROOT, 'out', 'server', 'src', 'core', 'index.js');
@@ -23,17 +24,6 @@ const BUDGET_MS = 15_000;
 /** A document whose measurement takes longer than this is cut off and reported. */
 const LIMIT_MS = 60_000;
 
-/** mulberry32: small seeded PRNG, so every run analyses the same text. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeGen(seed) {
   const r = rng(seed);
