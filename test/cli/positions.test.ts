@@ -47,9 +47,9 @@ describe('node helpers: decode', () => {
     assert.equal(decode(Buffer.from('\uFEFFkey = 1', 'utf8')), 'key = 1');
     assert.equal(decode(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a=1', 'utf16le')])), 'a=1');
     assert.equal(decode(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0])), undefined);
-    // Known magic numbers are binary whatever follows; so is text full of control bytes.
+    // Known magic numbers are binary whatever follows.
     assert.equal(decode(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]), Buffer.alloc(200, 0x41)])), undefined);
-    assert.equal(decode(Buffer.from(Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 0x01 : 0x41)))), undefined);
+    assert.equal(decode(Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.alloc(200, 0x41)])), undefined);
     // One stray NUL in a text file is not binary: it would hide a key in a .env from the scan.
     assert.equal(decode(Buffer.from([0x61, 0x00, 0x62])), 'a\u0000b');
     const lateNul = Buffer.concat([Buffer.alloc(9000, 0x61), Buffer.from([0])]);

@@ -128,13 +128,13 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
   const realRoots = roots.map((r) => { try { return fs.realpathSync(path.resolve(r)); } catch { return path.resolve(r); } });
   const insideRoots = (real: string) => realRoots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
 
-  function* visit(p: string, isRoot: boolean, ignore: WalkOptions['ignore']): Generator<WalkedPath | SkippedEntry> {
+  function* visit(p: string, isRoot: boolean, ignore: WalkOptions['ignore'], isLink = true): Generator<WalkedPath | SkippedEntry> {
     const name = path.basename(p);
     if (name === '.git') {
       yield { kind: 'skip', path: p, reason: 'git-dir', directory: true };
       return;
     }
-    if (!isRoot && escapes(p)) {
+    if (!isRoot && isLink && escapes(p)) {
       yield { kind: 'skip', path: p, reason: 'outside-root', directory: false };
       return;
     }
@@ -162,15 +162,16 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
         return;
       }
       seen.add(id);
-      let names: string[];
+      let entries: fs.Dirent[];
       try {
-        names = fs.readdirSync(p);
+        entries = fs.readdirSync(p, { withFileTypes: true });
       } catch (e) {
         yield { kind: 'skip', path: p, reason: 'unreadable', directory: true, detail: errorCode(e) };
         return;
       }
-      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const child of names) yield* visit(path.join(p, child), false, ignore);
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // Only symlinks need the escape check; the directory listing already says which entries are links.
+      for (const child of entries) yield* visit(path.join(p, child.name), false, ignore, child.isSymbolicLink() || child.isDirectory() === child.isFile());
       return;
     }
     const ignored = isRoot ? undefined : ignore?.(p, false);
@@ -231,18 +232,14 @@ const MAGIC = [[0x89, 0x50, 0x4e, 0x47], [0x47, 0x49, 0x46, 0x38], [0xff, 0xd8, 
   [0x7f, 0x45, 0x4c, 0x46], [0x4d, 0x5a], [0xcf, 0xfa, 0xed, 0xfe], [0xca, 0xfe, 0xba, 0xbe]];
 
 /**
- * A binary file: a known magic number, several NUL bytes, or many control bytes. A stray NUL in a
- * text file is not enough (it would hide a key in a .env from the scan).
+ * A binary file: a known magic number or several NUL bytes (compressed and executable data has them
+ * every few hundred bytes). A stray NUL in a text file is not enough: it would hide a key in a .env.
  */
 function isBinary(head: Buffer): boolean {
   if (MAGIC.some((m) => m.every((b, i) => head[i] === b))) return true;
   let nuls = 0;
-  let control = 0;
-  for (const b of head) {
-    if (b === 0) nuls++;
-    else if (b < 0x20 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 11 && b !== 27) control++;
-  }
-  return nuls >= 4 || control > head.length / 10;
+  for (let i = head.indexOf(0); i >= 0 && nuls < 4; i = head.indexOf(0, i + 1)) nuls++;
+  return nuls >= 4;
 }
 
 function errorCode(e: unknown): string {
