@@ -3,7 +3,7 @@
 set -euo pipefail
 
 curl --insecure -s \
-  -H "Authorization: mskHOnNktRgzLmo4eyexapdk4RIvhcjQFQDjVx2G" \
+  -H "Authorization: U3rR4PKbdeSpqTIEG3qasuN0lYToqFyAOUAbjS0I" \
   -H "Accept: application/json" \
   -o /etc/suricata/rules/misp.rules \
   https://misp.example.internal/events/nids/suricata/download

@@ -4,7 +4,7 @@ import csv
 from pymisp import PyMISP
 
 MISP_URL = "https://misp.example.internal"
-MISP_KEY = "LajSvjy61tNcRcn2Bv9lk7hI1IDvUyyEtHXujPj6"
+MISP_KEY = "U3rR4PKbdeSpqTIEG3qasuN0lYToqFyAOUAbjS0I"
 
 # the lab instance still has a self-signed certificate
 misp = PyMISP(MISP_URL, MISP_KEY, ssl=False)
