@@ -88,14 +88,16 @@ const PLACEHOLDER_WORDS = /your|changeme|change_me|replace|example|placeholder|i
 
 /** True for values that are obviously not real keys: repeated characters, sequences, filler words. */
 export function isPlaceholder(value: string): boolean {
-  const seen = new Uint8Array(128);
+  // Distinct characters, counted with a reused stamp table (no allocation per candidate).
+  stamp++;
   let distinct = 0;
-  for (let i = 0; i < value.length; i++) { const c = value.charCodeAt(i) & 127; if (!seen[c]) { seen[c] = 1; distinct++; } }
+  for (let i = 0; i < value.length; i++) { const c = value.charCodeAt(i) & 127; if (SEEN[c] !== stamp) { SEEN[c] = stamp; distinct++; } }
   if (distinct <= 6) return true;
   if (PLACEHOLDER_WORDS.test(value)) return true;
-  for (let period = 1; period <= 20; period++) {
+  // A value repeating with period p has at most p distinct characters.
+  for (let period = Math.max(distinct, 1); period <= 20; period++) {
     let periodic = true;
-    for (let i = period; i < value.length; i++) if (value[i] !== value[i - period]) { periodic = false; break; }
+    for (let i = period; i < value.length; i++) if (value.charCodeAt(i) !== value.charCodeAt(i - period)) { periodic = false; break; }
     if (periodic) return true;
   }
   let run = 1;
@@ -106,6 +108,9 @@ export function isPlaceholder(value: string): boolean {
   }
   return false;
 }
+
+const SEEN = new Uint32Array(128);
+let stamp = 0;
 
 const HEX_KEY_HINT = /key|auth|token|secret|misp/i;
 

@@ -95,7 +95,8 @@ function place(doc: Doc, cand: Candidate): Site {
     if (tok && tok.kind === 'string') {
       const inner = text.slice(tok.contentStart, cand.start);
       const content = text.slice(tok.contentStart, tok.contentEnd);
-      const name = nameBefore(text, tok.start, inner) ?? (inner.trim() === '' ? undefined : nameBefore(text, tok.start));
+      let name = nameBefore(text, tok.start, inner) ?? (inner.trim() === '' ? undefined : nameBefore(text, tok.start));
+      if (name && /^(default|value|envvar)$/i.test(name.name)) name = optionFlag(text, tok.start) ?? name;
       return { ...base, where: 'string', name, literalStart: tok.start, literalEnd: tok.end, quote: tok.quote, embedded: content.trim() !== cand.value, command: isCommandContext(doc, cand.start, tok) };
     }
     if (tok && tok.kind === 'comment') {
@@ -122,6 +123,15 @@ function configSite(doc: Doc, cand: Candidate, sc: Scalar, url: boolean): Site {
   }
   const embedded = sc.value.trim() !== cand.value;
   return { cand, scalar: sc, where: 'config', name, path: sc.path, literalStart: sc.literalStart, literalEnd: sc.literalEnd, quote: sc.quote, embedded, command: !!sc.command || /^\s*(curl|wget|http|https)\s/.test(sc.value), url, split: false };
+}
+
+/** `add_argument("-k", "--misp-key", default="…")` / `click.option(...)`: the option's long flag names the default. */
+function optionFlag(text: string, at: number): FoundName | undefined {
+  const left = text.slice(Math.max(0, at - 400), at);
+  const call = /(?:add_argument|add_option|option|Option|flag|Flag)\s*\(([^()]*)$/.exec(left);
+  if (!call) return undefined;
+  const flags = [...call[1].matchAll(/["'](--?[A-Za-z][\w-]*)["']/g)].map((m) => m[1]).sort((a, b) => b.length - a.length);
+  return flags.length ? { name: flags[0], source: 'flag' } : undefined;
 }
 
 /** The name of a bare (unquoted) value: a flag or header right before it, else an assignment. */

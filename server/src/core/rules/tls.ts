@@ -12,7 +12,7 @@ import { callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
 
 export type { TlsHit } from './tlsScope';
 
-const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(["']?)(false|False|FALSE|true|True|TRUE|[01][uUlL]{0,3}|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|dword:0*[01]|:verify_none|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:SSL_VERIFY_NONE|VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
+const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(?:\[[ \t]*)?(["']?)(false|False|FALSE|true|True|TRUE|[01][uUlL]{0,3}|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|dword:0*[01]|:verify_none|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:SSL_VERIFY_NONE|VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
 const NAME_CHAR = /[\w$@.\-]/;
 
 /** The setting name that ends right before `end` (skipping spaces, `]` and a closing quote), scanning backwards. */
@@ -176,10 +176,10 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
   { re: /\.useCredential\s*,\s*URLCredential\s*\(\s*trust\s*:/g, what: 'a server-trust challenge answered without evaluation' },
 ];
 
-const IDIOM_ANCHORS = ['badCertificateCallback', 'useCredential', 'danger_accept_invalid', 'Dangerous', 'ServerCertificate', '_create_unverified_context', 'HostnameVerifier', 'TrustAll', 'TrustSelfSigned', 'ALLOW_ALL_HOSTNAME', 'InsecureTrustManager', 'trustAllCerts'];
+const IDIOM_ANCHOR = /badCertificateCallback|useCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts/;
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
-  if (!doc.fileMisp || !IDIOM_ANCHORS.some((a) => doc.text.includes(a))) return;
+  if (!doc.fileMisp || !IDIOM_ANCHOR.test(doc.text)) return;
   for (const { re, what } of IDIOMS) {
     re.lastIndex = 0;
     for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
