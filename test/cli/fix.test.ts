@@ -163,13 +163,14 @@ describe('cli: misp-guard fix', function () {
     }
   });
 
-  it('two different keys never go to the same name: the second file is left alone', () => {
+  it('two different keys never go to the same name: the second file keeps its key (its TLS is still fixed)', () => {
     const root = tree({ 'a.py': pymispScript(K1), 'b.py': pymispScript(K2) });
     const r = runCli(['fix', '--to', 'env', '--write', '.'], { cwd: root });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /b\.py: not fixed: a different key \(in a\.py\) already goes to MISP_KEY/);
+    assert.match(r.stderr, /b\.py: hardcoded-key not fixed: a different key \(in a\.py\) already goes to MISP_KEY/);
     assert.equal(read(root, '.env'), `MISP_KEY=${K1}\n`);
-    assert.equal(read(root, 'b.py'), pymispScript(K2));
+    assert.equal(read(root, 'b.py'), pymispScript(K2).replace('ssl=False', 'ssl=True'));
+    assert.notEqual(read(root, 'b.py'), pymispScript(K2));
     noLeak(r, [K1, K2]);
     const own = runCli(['fix', '--to', 'env', '--write', '--env-var', 'MISP_KEY_B', 'b.py'], { cwd: root });
     assert.equal(own.status, 0, own.stderr);
@@ -186,7 +187,7 @@ describe('cli: misp-guard fix', function () {
     const dry = runCli(['fix', '--to', 'env', '.'], { cwd: root });
     assert.equal(dry.status, 1);
     noLeak(dry, keys);
-    assert.match(dry.stderr, /not fixed: a different key \(in [^)]+\) already goes to MISP_KEY/);
+    assert.match(dry.stderr, /key not fixed: a different key \(in [^)]+\) already goes to MISP_KEY/);
     // One name per file, so that no two keys compete for MISP_KEY.
     const files = [...new Set(expected.findings.map((f) => f.file))].sort();
     let fixed = 0;

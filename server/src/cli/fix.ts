@@ -15,6 +15,7 @@ import { walk } from '../node/walker';
 import type { FixCommand } from './fixArgs';
 import { cliPicker, maskedDiff, planFile } from './fixPlan';
 import type { FilePlan } from './fixPlan';
+import type { PlanPicker } from '../fixCombine';
 import { displayPath, reportRoot } from './scan';
 
 /** Where the fix command writes. */
@@ -68,6 +69,7 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
   const pick = cliPicker(cmd.to, cmd.caBundle);
 
   const plans: FilePlan[] = [];
+  const languageIds = new Map<string, string>();
   let scanned = 0;
   for (const entry of walk(abs)) {
     if (entry.kind === 'skip') continue;
@@ -75,6 +77,7 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
     if (cmd.store === 'dotenv' && path.resolve(entry.path) === envFile) continue;
     scanned++;
     try {
+      languageIds.set(entry.path, entry.languageId);
       const plan = planFile(entry.path, entry.text, entry.languageId, settings, pick);
       if (plan.found.length > 0) plans.push(plan);
     } catch (e) {
@@ -82,6 +85,12 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
     }
   }
   const blocked = conflicts(plans, cmd.store);
+  // A file whose key clashes with another file's keeps its key (named below) but still gets its TLS fixes.
+  for (const [p, why] of [...blocked]) {
+    const tlsOnly: PlanPicker = (offered, finding) => (finding.fix.type === 'tls' ? pick(offered, finding) : { reason: why });
+    plans[plans.indexOf(p)] = planFile(p.path, p.before, languageIds.get(p.path) ?? '', settings, tlsOnly);
+    blocked.delete(p);
+  }
 
   const fixable = plans.filter((p) => p.chosen.length > 0 && !blocked.has(p));
   for (const p of plans) {
