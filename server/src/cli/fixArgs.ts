@@ -13,7 +13,7 @@ export interface FixCommand {
   /** Where keys are stored before they leave the files. */
   store: 'dotenv' | 'vault';
   envVar?: string;
-  /** The `.env` file of the dotenv store (default: `.env` in the scanned root). */
+  /** The `.env` file of the dotenv store (default: `.env` at the top of the git work tree, else the scanned root). */
   envFile?: string;
   vaultMount?: string;
   vaultPath?: string;
@@ -48,7 +48,7 @@ Options:
                         from VAULT_ADDR and VAULT_TOKEN (or ~/.vault-token), never from the command line
   --env-var NAME        environment variable name (default MISP_KEY; a name the file already uses
                         for the key is kept)
-  --dotenv FILE         the .env file of the dotenv store (default: .env in the scanned root)
+  --dotenv FILE         the .env file of the dotenv store (default: .env at the top of the git work tree, else the scanned root)
   --vault-mount MOUNT   KV v2 mount (default secret)
   --vault-path PATH     secret path (default misp)
   --vault-field FIELD   field holding the key (default api_key)
