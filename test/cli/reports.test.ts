@@ -30,6 +30,17 @@ describe('cli: reports', () => {
   after(() => removeTree(tree));
 
   describe('text', () => {
+    it('escapes control characters in file names, so one finding stays one line', () => {
+      const odd = makeTree({ 'new\nline.py': pymispScript(fakeKey(77)) });
+      try {
+        const out = runCli(['scan', '.'], { cwd: odd }).stdout;
+        const lines = out.split('\n').filter((l) => /hardcoded-key/.test(l) && /:\d+:\d+/.test(l));
+        assert.deepEqual(lines.map((l) => l.split(':')[0]), ['new\\x0aline.py']);
+      } finally {
+        removeTree(odd);
+      }
+    });
+
     it('prints path:line:col  severity  rule-id  message with masked keys, then a summary', () => {
       const r = runCli(['scan', '.'], { cwd: tree });
       assert.equal(r.status, 1);
