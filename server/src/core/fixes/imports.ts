@@ -37,15 +37,7 @@ function pythonStatementEnd(text: string, pos: number): number {
 export function pythonImportOffset(text: string): number {
   const toks = tokensOf(text, 'python');
   let pos = 0;
-  const skipBlankAndComments = () => {
-    while (pos < text.length) {
-      const line = text.slice(pos, lineEndAt(text, pos));
-      if (line.trim() !== '' && !line.trimStart().startsWith('#')) break;
-      const next = nextLineStart(text, pos);
-      if (next === pos) { pos = text.length; break; }
-      pos = next;
-    }
-  };
+  const skipBlankAndComments = () => { pos = afterHashComments(text, pos); };
   skipBlankAndComments();
   const lead = /^[ \t]*(?:[rRuU])?/.exec(text.slice(pos, pos + 8))![0].length;
   const doc = findCovering(toks, pos + lead);
@@ -113,18 +105,23 @@ export function goImportEdits(text: string, pkgs: string[], eol: string): Offset
   return [insertLines(text, at, pkg ? ['', ...spec] : [...spec, ''], eol)];
 }
 
-/** Edits that add Ruby `require "lib"` lines for the libraries not required yet (after the magic comments). */
-export function rubyRequireEdits(text: string, libs: string[], eol: string): OffsetEdit[] {
-  const missing = libs.filter((l) => !new RegExp(`^\\s*require(?:_relative)?\\s*\\(?\\s*["']${l.replace('/', '\\/')}["']`, 'm').test(text));
-  if (!missing.length) return [];
-  let pos = 0;
+/** The start of the first line at or after `pos` that is neither blank nor a `#` comment (or the end). */
+function afterHashComments(text: string, pos: number): number {
   while (pos < text.length) {
     const line = text.slice(pos, lineEndAt(text, pos));
     if (line.trim() !== '' && !line.trimStart().startsWith('#')) break;
     const next = nextLineStart(text, pos);
-    if (next === pos) { pos = text.length; break; }
+    if (next === pos) return text.length;
     pos = next;
   }
+  return pos;
+}
+
+/** Edits that add Ruby `require "lib"` lines for the libraries not required yet (after the magic comments). */
+export function rubyRequireEdits(text: string, libs: string[], eol: string): OffsetEdit[] {
+  const missing = libs.filter((l) => !new RegExp(`^\\s*require(?:_relative)?\\s*\\(?\\s*["']${l.replace('/', '\\/')}["']`, 'm').test(text));
+  if (!missing.length) return [];
+  const pos = afterHashComments(text, 0);
   const lines = missing.map((l) => `require "${l}"`);
   if (pos < text.length && !/^\s*require/.test(text.slice(pos, lineEndAt(text, pos)))) lines.push('');
   return [insertLines(text, pos, lines, eol)];
