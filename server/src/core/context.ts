@@ -43,7 +43,7 @@ const HASH_WORDS = new Set(['sha', 'sha1', 'sha256', 'md5', 'hash', 'checksum', 
 const APP_SECRETS = /^(session|cookie|csrf|jwt|flask|django|app|signing|encryption|webhook)?secret(key)?$|^(session|cookie|csrf|jwt|signing|encryption)(secret|key)$/;
 const FIXTURE_WORDS = new Set(['fake', 'dummy', 'mock', 'mocked', 'example', 'sample', 'placeholder', 'bogus', 'test', 'tests', 'fixture', 'stub', 'invalid']);
 /** Services other than MISP whose credentials look alike; a name about one of them is not a MISP key. */
-const OTHER_SERVICES = new Set(['thehive', 'hive', 'cortex', 'opencti', 'virustotal', 'vt', 'shodan', 'otx', 'alienvault', 'slack', 'github', 'gitlab', 'aws', 's3', 'minio', 'redis', 'elastic', 'elasticsearch', 'kibana', 'splunk', 'hec', 'jira', 'azure', 'gcp', 'google', 'openai', 'sentry', 'datadog', 'stripe', 'twilio', 'sendgrid', 'mailgun', 'npm', 'pypi', 'docker', 'dockerhub', 'artifactory', 'sonar', 'vault', 'consul', 'nomad', 'telegram', 'discord', 'teams', 'webhook', 'rabbitmq', 'amqp', 'postgres', 'mysql', 'mongo', 'ldap', 'smtp', 'greynoise', 'urlscan', 'abuseipdb', 'nexus', 'sonatype', 'jenkins', 'harbor', 'grafana', 'prometheus', 'keycloak', 'okta', 'auth0', 'mssql', 'sqlserver', 'oracle', 'postgresql', 'kafka', 'zookeeper', 'sentinelone', 'crowdstrike', 'defender', 'qradar', 'sumologic', 'pagerduty', 'opsgenie', 'mattermost', 'snyk', 'bitbucket', 'azuredevops', 'circleci', 'travis', 'codecov', 'cloudflare', 'digitalocean', 'heroku', 'netlify', 'vercel', 'firebase', 'mapbox', 'misp_modules_ignore']);
+const OTHER_SERVICES = new Set(['thehive', 'hive', 'cortex', 'opencti', 'virustotal', 'vt', 'shodan', 'otx', 'alienvault', 'slack', 'github', 'gitlab', 'aws', 's3', 'minio', 'redis', 'elastic', 'elasticsearch', 'kibana', 'splunk', 'hec', 'jira', 'azure', 'gcp', 'google', 'openai', 'sentry', 'datadog', 'stripe', 'twilio', 'sendgrid', 'mailgun', 'npm', 'pypi', 'docker', 'dockerhub', 'artifactory', 'sonar', 'vault', 'consul', 'nomad', 'telegram', 'discord', 'teams', 'webhook', 'rabbitmq', 'amqp', 'postgres', 'mysql', 'mongo', 'ldap', 'smtp', 'greynoise', 'urlscan', 'abuseipdb', 'es', 'opensearch', 'logstash', 'beats', 'nexus', 'sonatype', 'jenkins', 'harbor', 'grafana', 'prometheus', 'keycloak', 'okta', 'auth0', 'mssql', 'sqlserver', 'oracle', 'postgresql', 'kafka', 'zookeeper', 'sentinelone', 'crowdstrike', 'defender', 'qradar', 'sumologic', 'pagerduty', 'opsgenie', 'mattermost', 'snyk', 'bitbucket', 'azuredevops', 'circleci', 'travis', 'codecov', 'cloudflare', 'digitalocean', 'heroku', 'netlify', 'vercel', 'firebase', 'mapbox', 'misp_modules_ignore']);
 
 /** What a variable or config-key name says about the value assigned to it. */
 export interface NameInfo {
@@ -69,7 +69,9 @@ export function classifyName(name: string | undefined, extra: readonly RegExp[] 
   const keyish = misp && extra.some((r) => r.test(name)) || ws[ws.length - 1] === 'api' || ws.some((w) => KEY_WORDS.has(w.replace(/\d+$/, ''))) || KEY_SUFFIX.test(joined.replace(/\d+$/, ''));
   const last = ws[ws.length - 1] ?? '';
   const notKey = HASH_WORDS.has(last) || ws.some((w) => w === 'public' || w === 'pub' || w === 'ssh' || w === 'gpg' || w === 'pgp')
-    || (!misp && APP_SECRETS.test(joined));
+    || (!misp && APP_SECRETS.test(joined))
+    // SECRET_KEY, play.http.secret.key, secret_key_base: a framework's signing key, not an API key.
+    || (!misp && !ws.includes('api') && ws.some((w, i) => w === 'secret' && (ws[i + 1] === 'key' || ws[i + 1] === 'keybase')));
   const fixture = ws.some((w) => FIXTURE_WORDS.has(w));
   const otherService = !misp && ws.some((w) => OTHER_SERVICES.has(w));
   return { keyish, misp, notKey, fixture, otherService };

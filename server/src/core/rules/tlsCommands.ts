@@ -1,8 +1,8 @@
 /** TLS switched off on command lines (curl -k, --insecure) and in PyMISP calls (ssl=False, a False variable). */
-import { mentionsMisp } from '../context';
+import { hasMispEndpoint, mentionsMisp } from '../context';
 import type { Doc } from '../doc';
 import { findCovering, lineEndAt, lineStartAt } from '../text';
-import { fixFor, siblingsText, type TlsHit } from './tlsScope';
+import { fixFor, siblingsText, urlHosts, type TlsHit } from './tlsScope';
 
 const FLAG_CANDIDATE = /-{1,2}[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?/g;
 /** Long and PowerShell switches that switch verification off whatever their value. */
@@ -38,7 +38,9 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
       if (!/curl/i.test(stmt.slice(0, Math.max(0, m.index - stmtStart(doc, m.index))))) continue;
       if (flag.length > 6) continue;
     }
-    if (!mentionsMisp(stmt) && !(doc.fileMisp && /authorization|misp/i.test(stmt)) && !siblingsAboutMisp(doc, m.index)) continue;
+    const target = commandTarget(doc, stmt);
+    if (target === false) continue;
+    if (target === undefined && !mentionsMisp(stmt) && !(doc.fileMisp && /authorization|misp/i.test(stmt)) && !siblingsAboutMisp(doc, m.index)) continue;
     let start = m.index;
     let end = m.index + flag.length;
     let replacement = '';
@@ -51,6 +53,28 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
     }
     add({ start: m.index, end: m.index + flag.length, what: flag, fix: fixFor(doc, start, end, replacement, flag) });
   }
+}
+
+/**
+ * Whether a command talks to MISP, judged by where it sends its request: literal URLs, and `$VAR` /
+ * `${VAR}` resolved from assignments in the file (`ES=https://es.internal:9200`). True: a MISP host or
+ * REST endpoint, or a variable named like a MISP URL; false: only other hosts; undefined: no target seen.
+ */
+function commandTarget(doc: Doc, stmt: string): boolean | undefined {
+  const isMisp = (h: { host: string; url: string }) => /misp/i.test(h.host) || hasMispEndpoint(h.url);
+  const hosts = urlHosts(stmt);
+  if (hosts.some(isMisp)) return true;
+  let seen = hosts.length > 0;
+  for (const m of stmt.matchAll(/\$\{?([A-Za-z_]\w*)\}?([^\s"']*)/g)) {
+    const [, name, rest] = m;
+    if (/misp/i.test(name) && /url|host|server|base|endpoint|api|addr/i.test(name)) return true;
+    const def = new RegExp(`^[ \\t]*(?:export\\s+|ENV\\s+|ARG\\s+|set\\s+|local\\s+|readonly\\s+)?${name}\\s*[=:]\\s*["']?([^\\s"']+)`, 'm').exec(doc.text);
+    const resolved = def ? urlHosts(def[1] + rest) : [];
+    if (!resolved.length) continue;
+    seen = true;
+    if (resolved.some(isMisp)) return true;
+  }
+  return seen ? false : undefined;
 }
 
 /** A flag inside a config list (a plist ProgramArguments array, a compose `command:` list): judged with its siblings. */

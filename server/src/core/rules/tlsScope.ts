@@ -34,7 +34,7 @@ export function mispContext(doc: Doc, at: number, name: string, path: readonly s
 /** Literal URLs of a scope with their hosts (templated hosts like ${MISP_URL} or {{ url }} are left out). */
 export function urlHosts(scope: string): Array<{ host: string; url: string }> {
   const out: Array<{ host: string; url: string }> = [];
-  const re = /https?:\/\/([\w.-]+)[^\s"'<>)]*/g;
+  const re = /(?:https?|wss?|rediss?|amqps?|postgres(?:ql)?|mongodb(?:\+srv)?|mysql|ldaps?|nats|kafka):\/\/(?:[^\s@/"']*@)?([\w.-]+)[^\s"'<>)]*/g;
   for (let m = re.exec(scope); m; m = re.exec(scope)) if (!/^(localhost|127\.0\.0\.1)$/.test(m[1])) out.push({ host: m[1], url: m[0] });
   return out;
 }
@@ -71,9 +71,13 @@ export function callScope(text: string, at: number): string {
   for (let i = at - 1; i >= stop; i--) {
     const c = text[i];
     if (c === ')' || c === ']' || c === '}') depth++;
-    else if (c === '(' || c === '[' || c === '{') { if (depth === 0) { open = i; break; } depth--; }
+    else if (c === '(' || c === '[' || c === '{') {
+      if (depth > 0) { depth--; continue; }
+      // `new Redis({ tls: { rejectUnauthorized: false } })`: walk out of object literals to the call.
+      if (c === '(') { open = i; break; }
+    }
   }
-  if (open < 0 || text[open] !== '(') return lineAt(text, at);
+  if (open < 0) return functionScope(text, at);
   depth = 0;
   let close = Math.min(text.length, at + 1500);
   for (let i = at; i < close; i++) {
@@ -82,6 +86,17 @@ export function callScope(text: string, at: number): string {
     else if (c === ')' || c === ']' || c === '}') { if (depth === 0) { close = i + 1; break; } depth--; }
   }
   return text.slice(lineStartAt(text, open), close);
+}
+
+const FUNCTION_HEADER = /^[ \t]*(?:(?:export|public|private|protected|static|async|pub|func|def|function|fn|sub)\s+)+(?:\([^)]*\)\s*)?[A-Za-z_]\w*/gm;
+
+/** Outside any call: from the header of the enclosing function (`func newES()`) down to the offset, else the line. */
+function functionScope(text: string, at: number): string {
+  const before = text.slice(Math.max(0, at - 1500), at);
+  let last: RegExpExecArray | undefined;
+  FUNCTION_HEADER.lastIndex = 0;
+  for (let m = FUNCTION_HEADER.exec(before); m; m = FUNCTION_HEADER.exec(before)) last = m;
+  return last ? before.slice(last.index) + lineAt(text, at).slice(at - lineStartAt(text, at)) : lineAt(text, at);
 }
 
 /** Fix data for a TLS finding. */
