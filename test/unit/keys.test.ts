@@ -110,6 +110,13 @@ describe('key rules: URLs and notebooks', () => {
       { rule: 'key-in-notebook-output', line: nb.split('\n').findIndex((l) => l.includes(K2)) + 1, text: K2 },
     ], 'json');
   });
+  it('a key coloured by ANSI codes in a saved traceback (ESC[38;5;124mKEY) is found, raw and decoded', () => {
+    const nb = JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, source: ['import pymisp\n'], outputs: [{ output_type: 'error', ename: 'E', evalue: 'x', traceback: [`PyMISP(\u001b[38;5;124m'\u001b[39m\u001b[38;5;124m${K}\u001b[39m)`] }] }], metadata: {} }, null, 1);
+    expectFindings(nb, 'n.ipynb', [{ rule: 'key-in-notebook-output', line: nb.split('\n').findIndex((l) => l.includes(K)) + 1, text: K }]);
+    expectFindings(`# PyMISP log\nmisp_key = \u001b[1m${K}\u001b[0m\n`, 'session.log', [{ rule: 'plaintext-config-key', line: 2, text: K }]);
+    // Without the escape, "124mKEY" is one longer token.
+    expectFindings(`# PyMISP\nmisp_key = 124m${K}\n`, 'x.txt', []);
+  });
   it('an escape sequence right before the key does not hide it', () => {
     const nb = JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, source: ['import pymisp\n'], outputs: [{ output_type: 'stream', name: 'stdout', text: [`auth key:\n${K}\n`] }] }], metadata: {} }, null, 1);
     expectFindings(nb, 'n.ipynb', [{ rule: 'key-in-notebook-output', line: nb.split('\n').findIndex((l) => l.includes(K)) + 1, text: K }]);

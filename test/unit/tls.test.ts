@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import { expectFindings } from './helpers';
 
 describe('tls-verify-disabled', () => {
@@ -21,6 +22,18 @@ describe('tls-verify-disabled', () => {
   it('shell: curl -k, combined short flags, --insecure, wget --no-check-certificate', () => {
     expectFindings(`curl -sk -H "Authorization: $KEY" https://misp.example.org/events/index\ncurl --insecure https://misp.example.org/servers/getVersion\nwget --no-check-certificate https://misp.example.org/feeds/x\n`, 'x.sh', [
       { rule: 'tls-verify-disabled', line: 1, text: '-sk' }, { rule: 'tls-verify-disabled', line: 2, text: '--insecure' }, { rule: 'tls-verify-disabled', line: 3, text: '--no-check-certificate' }]);
+  });
+  it('curl config on stdin (curl --config - <<EOF): `insecure` counts only for a MISP request', () => {
+    const misp = `curl --config - -o out.json <<'EOF'\nurl = "https://misp.example.org/events/restSearch"\ninsecure\nEOF\n`;
+    expectFindings(misp, 'pull.sh', [{ rule: 'tls-verify-disabled', line: 3, text: 'insecure' }]);
+    expectFindings(`curl -K - <<-EOF\n\turl = "https://misp.example.org/servers/getVersion"\n\t-k\n\tEOF\necho done\n`, 'p.sh', [{ rule: 'tls-verify-disabled', line: 3, text: '-k' }]);
+    // Another service, and `insecure` after the heredoc ends: nothing.
+    expectFindings(`# MISP sync helper\ncurl --config - <<EOF\nurl = "https://grafana.internal/api/health"\ninsecure\nEOF\n`, 'g.sh', []);
+    expectFindings(`curl --config - <<EOF\nurl = "https://misp.example.org/events/index"\nEOF\ninsecure\n`, 'h.sh', []);
+  });
+  it('the message closes a subscripted name (os.environ[\'X\'] = \'False\')', () => {
+    const [f] = expectFindings(`import os\nos.environ['MISP_URL'] = 'https://misp.example.org'\nos.environ['MISP_SSL_VERIFY'] = 'False'\n`, 'c.py', [{ rule: 'tls-verify-disabled', line: 3, text: 'False' }]);
+    assert.match(f.message, /os\.environ\['MISP_SSL_VERIFY'\] = 'False'/);
   });
   it('config files: env, ini, YAML, Kubernetes env entries, HOCON, Filebeat, Ansible', () => {
     expectFindings(`MISP_URL=https://misp.example.org\nMISP_SSL_VERIFY=false\n`, '.env', [{ rule: 'tls-verify-disabled', line: 2, text: 'false' }], 'dotenv');

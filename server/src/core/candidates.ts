@@ -41,10 +41,28 @@ export function findCandidates(text: string, from = 0, to = text.length): Candid
     let ok = len === 40;
     // "\nKEY" inside an escaped string: the escape letter is not part of the token.
     if (len === 41 && text[a - 1] === '\\' && ESCAPE_LETTERS.includes(text[a])) { start = a + 1; ok = true; }
+    // "ESC[38;5;124mKEY" in coloured terminal output: the colour code ends in "m" just before the key.
+    else if (len > 40 && len <= 44) { const p = ansiColourPrefix(text, a); if (p > 0 && len - p === 40) { start = a + p; ok = true; } }
     if (ok && !partOfLongerToken(text, start, start + 40)) out.push({ start, end: start + 40, value: text.slice(start, start + 40) });
     i = b + 40;
   }
   return out;
+}
+
+/** ESC as it appears in text: the character itself, or a JSON, C, shell or octal escape of it. */
+const ESC_BEFORE_BRACKET = /(?:\x1b|\\u001[bB]|\\x1[bB]|\\033|\\e)\[$/;
+
+/**
+ * The length of the "124m" that ends an ANSI SGR sequence (ESC[…;124m) at the start of a run, or 0.
+ * Terminal colours glue the code to the text they colour, so the key follows the "m" directly.
+ */
+function ansiColourPrefix(text: string, a: number): number {
+  let p = 0;
+  while (p < 3 && text.charCodeAt(a + p) >= 48 && text.charCodeAt(a + p) <= 57) p++;
+  if (text[a + p] !== 'm') return 0;
+  let b = a;
+  while (b > 0 && b > a - 16 && /[0-9;]/.test(text[b - 1])) b--;
+  return ESC_BEFORE_BRACKET.test(text.slice(Math.max(0, b - 7), b)) ? p + 1 : 0;
 }
 
 const B64 = /[A-Za-z0-9+/=]/;

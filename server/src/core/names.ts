@@ -26,9 +26,12 @@ const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']
  * The name a value at `valueStart` is assigned to, looking left on its line (and the line before
  * when the value starts a line). `inner` is text inside the value's literal before the key itself.
  */
+/** Terminal colour codes (ESC[…m, raw or escaped) at the end of a text. */
+export const ANSI_TAIL = /(?:(?:\x1b|\\u001[bB]|\\x1[bB]|\\033|\\e)\[[0-9;]*m)+$/;
+
 export function nameBefore(text: string, valueStart: number, inner = ''): FoundName | undefined {
   // Quotes escaped inside a string (JSON holding JSON): \"Authorization\": \"KEY\".
-  inner = inner.replace(/\\(["'])/g, '$1');
+  inner = inner.replace(/\\(["'])/g, '$1').replace(ANSI_TAIL, '');
   if (inner.trim() !== '') {
     const d = SUBST_DEFAULT.exec(inner);
     if (d) return { name: d[1], source: 'assign' };
@@ -46,7 +49,8 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
     ls = lineStartAt(text, Math.max(0, prevEnd));
     left = text.slice(Math.max(ls, valueStart - 400), valueStart).replace(/[\r\n]+/g, ' ');
   }
-  const l = left.replace(/["'`]\s*$/, (m) => (m.trim() ? '' : m));
+  // Terminal colour codes glued to a value (`key = ESC[1mKEY` in a saved log or traceback) are not part of it.
+  const l = left.replace(ANSI_TAIL, '').replace(/["'`]\s*$/, (m) => (m.trim() ? '' : m));
   const f = FLAG.exec(l);
   const d = SUBST_DEFAULT.exec(l);
   if (d) return { name: d[1], source: 'assign' };

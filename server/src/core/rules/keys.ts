@@ -10,7 +10,7 @@ import type { Doc } from '../doc';
 import { isCodeFormat, type CodeToken } from '../formats/code';
 import { isConfigFormat } from '../formats/detect';
 import type { Scalar } from '../formats/scalars';
-import { lastSegment, nameBefore, type FoundName } from '../names';
+import { ANSI_TAIL, lastSegment, nameBefore, type FoundName } from '../names';
 import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData, RuleId } from '../types';
 
@@ -113,7 +113,7 @@ function place(doc: Doc, cand: Candidate): Site {
 }
 
 function configSite(doc: Doc, cand: Candidate, sc: Scalar, url: boolean): Site {
-  const inner = doc.text.slice(sc.start, cand.start);
+  const inner = doc.text.slice(sc.start, cand.start).replace(ANSI_TAIL, '');
   let name: FoundName | undefined;
   if (inner.trim() !== '') name = nameBefore(doc.text, sc.start, inner);
   else if (sc.key !== undefined) {

@@ -128,6 +128,12 @@ function enabling(value: string, negative: boolean, mode: boolean): string {
   return want ? pair[1] : pair[0];
 }
 
+/** `os.environ['X'` as the setting matcher captures it, shown closed: `os.environ['X']`. */
+function closeSubscript(name: string): string {
+  const m = /\[\s*(['"])([^'"\]]*)\1?\s*$/.exec(name);
+  return m ? `${name.slice(0, m.index)}[${m[1]}${m[2]}${m[1]}]` : name;
+}
+
 function settings(doc: Doc, add: (h: TlsHit) => void): void {
   const { text } = doc;
   for (const st of settingMatches(text)) {
@@ -145,7 +151,7 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
     if (!mispContext(doc, st.index, full, sc?.path ?? [], sc)) continue;
     const joined = words(full).join('');
     const negative = (NEGATIVE.test(joined) || NEGATED.test(joined)) && !MODE.test(joined);
-    add({ start: vStart, end: vStart + value.length, name: full, what: `${full}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, /verifyhost/.test(joined) && !negative ? '2' : enabling(value, negative, MODE.test(joined)), full) });
+    add({ start: vStart, end: vStart + value.length, name: full, what: `${closeSubscript(full)}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, /verifyhost/.test(joined) && !negative ? '2' : enabling(value, negative, MODE.test(joined)), full) });
   }
   // YAML/JSON entries whose name sits in a sibling `name:` field (Kubernetes env lists).
   for (const sc of doc.scalars ?? []) {

@@ -85,9 +85,32 @@ function siblingsAboutMisp(doc: Doc, at: number): boolean {
 
 /** A curl config file (.curlrc): `insecure` or `-k` on its own line, in a file that talks to MISP. */
 export function curlrc(doc: Doc, add: (h: TlsHit) => void): void {
-  if (!/(^|[\/])[._]?curlrc$/.test(doc.path) || !doc.fileMisp) return;
-  const re = /^[ \t]*(--insecure|insecure|-k|k)[ \t]*$/gm;
-  for (let m = re.exec(doc.text); m; m = re.exec(doc.text)) {
+  if (/(^|[\/])[._]?curlrc$/.test(doc.path)) {
+    if (doc.fileMisp) curlConfigOff(doc, 0, doc.text.length, add);
+    return;
+  }
+  // `curl --config - <<EOF` … `EOF`: a curl config fed on stdin (keeps the key out of `ps`).
+  if (!doc.text.includes('<<')) return;
+  const heredoc = /\bcurl\b[^\n]*?(?:--config|-K)[ \t]*-(?=\s)[^\n]*?<<(-?)[ \t]*(['"]?)([A-Za-z_]\w*)\2[^\n]*\n/g;
+  for (let m = heredoc.exec(doc.text); m; m = heredoc.exec(doc.text)) {
+    const start = m.index + m[0].length;
+    const close = new RegExp(`^${m[1] ? '\\t*' : ''}${m[3]}[ \\t]*\\r?$`, 'm');
+    const rest = doc.text.slice(start);
+    const c = close.exec(rest);
+    const end = c ? start + c.index : doc.text.length;
+    const body = doc.text.slice(start, end);
+    // Judged by the request it configures; a body with no URL at all by the file.
+    const aboutMisp = mentionsMisp(body) || hasMispEndpoint(body) || (!/\burl\b/i.test(body) && doc.fileMisp);
+    if (aboutMisp) curlConfigOff(doc, start, end, add);
+    heredoc.lastIndex = end;
+  }
+}
+
+/** `insecure` or `-k` on its own line of a curl config in text[from, to). */
+function curlConfigOff(doc: Doc, from: number, to: number, add: (h: TlsHit) => void): void {
+  const re = /^[ \t]*(--insecure|insecure|-k|k)[ \t]*\r?$/gm;
+  re.lastIndex = from;
+  for (let m = re.exec(doc.text); m && m.index < to; m = re.exec(doc.text)) {
     const s = m.index + m[0].indexOf(m[1]);
     add({ start: s, end: s + m[1].length, what: m[1], fix: fixFor(doc, lineStartAt(doc.text, s), Math.min(doc.text.length, lineEndAt(doc.text, s) + 1), '', m[1]) });
   }
