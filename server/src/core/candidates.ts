@@ -130,15 +130,30 @@ export function isPlaceholder(value: string): boolean {
 const SEEN = new Uint32Array(128);
 let stamp = 0;
 
-const HEX_KEY_HINT = /key|auth|token|secret|misp/i;
+/**
+ * A word one of which a name must hold for a hex digest to be judged a key: every branch of the key
+ * rule that accepts a hex digest needs a key-like name or an auth header (classifyName's `keyish`;
+ * keep the two in step).
+ */
+const HEX_KEY_HINT = /key|auth|token|secret|pass|credential|api/i;
+/** What may stand between a name on an earlier line and its value: indentation, list dashes, brackets, quotes, `value:`. */
+const VALUE_ONLY_PREFIX = /^[\s\-"'`([{,|>:=]*(?:(?:value|default|val|data|text|content|string)["']?[ \t]*[:=][ \t]*["']?)?$/i;
 
 /**
- * True when a candidate is no key whatever its context: a placeholder, or a hex digest with no
- * key-like word in the 120 characters before it (a git SHA or checksum).
+ * True when a candidate is no key whatever its context: a placeholder, or a hex digest (a git SHA or
+ * checksum) that no key-like name can be naming. The name sits on the digest's line before it, or,
+ * when only indentation, punctuation or a generic `value:` precedes it there, on the lines around
+ * (a YAML list under `misp_keys:`, a `name: MISP_KEY` sibling, `KEY = (` on the line above).
  */
 export function ruledOutAlone(text: string, cand: Candidate): boolean {
   if (isPlaceholder(cand.value)) return true;
-  return isHexDigest(cand.value) && !HEX_KEY_HINT.test(text.slice(Math.max(0, cand.start - 120), cand.start));
+  if (!isHexDigest(cand.value)) return false;
+  let ls = cand.start;
+  while (ls > 0 && cand.start - ls < 400 && text.charCodeAt(ls - 1) !== 10) ls--;
+  const before = text.slice(ls, cand.start);
+  if (HEX_KEY_HINT.test(before)) return false;
+  if (!VALUE_ONLY_PREFIX.test(before)) return true;
+  return !HEX_KEY_HINT.test(text.slice(Math.max(0, ls - 300), ls)) && !HEX_KEY_HINT.test(text.slice(cand.end, cand.end + 300));
 }
 
 /** True for a 40-digit hex string: a git SHA or SHA-1 sum rather than a MISP key. */

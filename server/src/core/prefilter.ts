@@ -1,44 +1,132 @@
 /**
  * The cheap test run before any parsing: most files of a workspace can hold no finding at all, and
  * telling so costs a few linear passes instead of a parse. It must never rule out a file in which
- * a rule would report something.
+ * a rule would report something, so each test below asks what a rule needs before it can report,
+ * with the rule's own matchers where they are cheap enough.
  */
-import { findCandidates, isHexDigest, ruledOutAlone } from './candidates';
-import { mentionsMisp } from './context';
+import { findCandidates, ruledOutAlone } from './candidates';
+import { hasMispEndpoint, mentionsMisp } from './context';
+import { isCodeFormat } from './formats/code';
+import { hasDisablingSetting, IDIOM_ANCHOR } from './rules/tls';
+import { isOffFlag, pymispSslOff } from './rules/tlsCommands';
 import type { FormatId } from './types';
 
 /** Every word a TLS finding needs (setting names, values, idioms, flags, PyMISP, curl). */
 const TLS_TRIGGER = /verif|ssl|tls|cert|insecure|trust|danger|signed|unauthori|pymisp|curl|_none|usecredential|hostname/i;
 
-/** Two literals joined next to key characters ("…abc" + "def…"): a key may be split across them. */
-const SPLIT_LITERAL = /[A-Za-z0-9]["'`][ \t]*(?:\+|\.\.?|&|<<)?[ \t]*(?:\\?\r?\n[ \t]*)?["'`][A-Za-z0-9]/;
+/**
+ * Two literals joined next to key characters ("…abc" + "def…", implicit concatenation over lines):
+ * a key may be split across them. The gap is the one rules/keys.ts joins (CONCAT_GAP), bounded.
+ */
+const SPLIT_JUNCTION = /[A-Za-z0-9]["'`](?:\s|\\\r?\n){0,100}(?:\+|\.\.?|&|<<)?(?:\s|\\\r?\n){0,100}["'`][A-Za-z0-9]/g;
 
 /** An escape or entity that could spell "misp" in a decoded name (\u006d, \x6d, a folded line, &#109;). */
 const NAME_ESCAPE = /\\(?:[uUx]|\r?\n)|&#/;
 
+/** A word in every idiom of tls.ts IDIOMS (badCertificateCallback, useCredential, danger_accept_invalid, ...). */
+const IDIOM_WORD = /cert|credential|danger|verif|hostname|trust|insecure/i;
+
+/** A long switch (or PowerShell's -SkipCertificateCheck) where a command line could pass one. */
+const LONG_FLAG = /(?:^|[\s"'[,>])(--[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?|-SkipCertificateCheck)/g;
+
 /**
- * False only when no rule could report anything in the text: no TLS word, no split literal, no
- * base64 Secret, and no key-shaped token that could be a key. Notebooks and documentation are
- * analysed in parts (decoded cells, code blocks), so any token counts there.
+ * The words a setting name needs to switch verification on or off (tls.ts POSITIVE, NEGATIVE, NEGATED,
+ * MODE): `check` and `valid` only after a negation in the same name (skip_check, disableValidation).
+ */
+const SETTING_WORD = /verif|ssl|tls|cert|insecure|trust|danger|signed|unauthori|host_?name|accept|loose|(?:disabl|skip|ignor|bypass|no|without|dont|donot)[\w.-]{0,30}?(?:check|valid)/gi;
+/** A value that can switch verification off or on, as a whole word. */
+const SETTING_VALUE_WORD = /(?<![\w.-])(?:false|true|yes|no|on|off|0|1|none|null|nil|\$false|\$true|verify_none|cert_none|ssl_verify_none|dword:0*[01])(?![\w.-])/i;
+
+/**
+ * False only when no rule could report anything in the text. Every rule needs MISP named somewhere
+ * (the text, the path, a user key-name pattern); then a TLS setting, idiom or switch that turns
+ * verification off, a split literal, a base64 Secret, or a key-shaped token that could be a key.
+ * Notebooks and documentation are analysed in parts (decoded cells, code blocks), so any TLS word
+ * or token counts there.
  */
 export function mayHaveFindings(text: string, path: string, format: FormatId, extraKeyNames: number): boolean {
-  if (TLS_TRIGGER.test(text) || SPLIT_LITERAL.test(text)) return true;
+  if (extraKeyNames === 0 && !mispNamed(text, path, format)) return false;
   const parts = format === 'ipynb' || format === 'markdown' || format === 'rst';
-  let hexPossible: boolean | undefined;
-  for (const c of findCandidates(text)) {
-    if (parts) return true;
-    // Whether hex digests can be keys here is asked once, and only for a file that has one.
-    if (isHexDigest(c.value) && !(hexPossible ??= hexKeysPossible(text, path, extraKeyNames))) continue;
-    if (!ruledOutAlone(text, c)) return true;
-  }
-  return (text.includes('Secret') && /^kind:\s*Secret\b/m.test(text)) || /curlrc$/.test(path);
+  if (parts) return TLS_TRIGGER.test(text) || splitKeyPossible(text) || findCandidates(text).length > 0;
+  if (tlsPossible(text, path, format) || isCodeFormat(format) && splitKeyPossible(text)) return true;
+  for (const c of findCandidates(text)) if (!ruledOutAlone(text, c)) return true;
+  return text.includes('Secret') && /^kind:\s*Secret\b/m.test(text);
 }
 
 /**
- * A hex digest is judged a key only when MISP is named: in its name or structured path, in the text
- * or the file path, or by a user key-name pattern (see isMispKey in rules/keys.ts, and keep the two
- * in step). Names and paths come from the text, decoded: an escape could spell MISP there.
+ * MISP named in the text (as a word, in PyMISP, a host or a name, or by a REST endpoint) or in the
+ * path, or an escape that could spell it in a decoded name. Looser than the rules' own test (any
+ * "misp", whatever follows), so it never rules out what they accept.
  */
-function hexKeysPossible(text: string, path: string, extraKeyNames: number): boolean {
-  return extraKeyNames > 0 || /misp/i.test(text) || mentionsMisp(text) || mentionsMisp(path) || NAME_ESCAPE.test(text);
+function mispNamed(text: string, path: string, format: FormatId): boolean {
+  if (/misp/i.test(text) || mentionsMisp(path) || hasMispEndpoint(text)) return true;
+  // Program source is judged by names as written; config parsers decode names (JSON \u006d, XML &#109;).
+  return !isCodeFormat(format) && NAME_ESCAPE.test(text);
+}
+
+/** Whether a TLS finder could report: the entry condition of each one (tls.ts, tlsCommands.ts). */
+function tlsPossible(text: string, path: string, format: FormatId): boolean {
+  if (/(^|[/])[._]?curlrc$/.test(path)) return true;
+  // curl -k and curl configs (--config - <<EOF … insecure) are judged per command: any curl counts.
+  if (/curl/i.test(text)) return true;
+  // Every idiom holds one of these words; the idiom list itself is slow to search for.
+  if (IDIOM_WORD.test(text) && IDIOM_ANCHOR.test(text)) return true;
+  if (hasOffFlag(text) || hasDisablingSetting(text)) return true;
+  if (text.includes('PyMISP') && !pymispSslOff(text).next().done) return true;
+  // Config formats are also judged by their parsed keys and values (a key with spaces, a value on
+  // the next line, an nginx or XML setting without `=`, a Kubernetes `value:` named by its sibling
+  // `name:`): a setting word with such a value near it may be one of those.
+  return !isCodeFormat(format) && configSettingPossible(text);
+}
+
+/** A setting word with a boolean-like word within 200 characters before or 300 after it. Linear: windows never overlap much. */
+function configSettingPossible(text: string): boolean {
+  let done = 0;
+  SETTING_WORD.lastIndex = 0;
+  for (let m = SETTING_WORD.exec(text); m; m = SETTING_WORD.exec(text)) {
+    const from = Math.max(done - 16, m.index - 200, 0);
+    const to = Math.min(text.length, m.index + m[0].length + 300);
+    if (to > from && SETTING_VALUE_WORD.test(text.slice(from, to))) return true;
+    done = Math.max(done, to);
+  }
+  return false;
+}
+
+function hasOffFlag(text: string): boolean {
+  LONG_FLAG.lastIndex = 0;
+  for (let m = LONG_FLAG.exec(text); m; m = LONG_FLAG.exec(text)) if (isOffFlag(m[1])) return true;
+  return false;
+}
+
+function isAlnumAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * Whether concatenated literals could spell a 40-character key: a chain of junctions whose key
+ * characters add up to 40 (the run before the first closing quote, every whole literal in between,
+ * the run after the last opening quote). Go imports ("crypto/tls" "fmt") and short strings do not.
+ */
+function splitKeyPossible(text: string): boolean {
+  let chain = 0;
+  let prevRightEnd = -1;
+  SPLIT_JUNCTION.lastIndex = 0;
+  for (let m = SPLIT_JUNCTION.exec(text); m; m = SPLIT_JUNCTION.exec(text)) {
+    const close = m.index + 1;
+    const rightStart = m.index + m[0].length - 1;
+    let right = rightStart;
+    while (right < text.length && right - rightStart < 40 && isAlnumAt(text, right)) right++;
+    if (prevRightEnd === close) chain += right - rightStart;
+    else {
+      let left = close;
+      while (left > 0 && close - left < 40 && isAlnumAt(text, left - 1)) left--;
+      chain = close - left + right - rightStart;
+    }
+    if (chain >= 40) return true;
+    prevRightEnd = right;
+    // The next junction may start inside this right-hand literal ("a" + "b" + "c").
+    SPLIT_JUNCTION.lastIndex = rightStart;
+  }
+  return false;
 }

@@ -58,7 +58,7 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
   }
   // Most files hold neither a 40-character token nor any TLS vocabulary: nothing can be found in them,
   // so they are not parsed at all (this is most of a workspace scan's time saved).
-  if (!mayHaveFindings(text, path, format, options.extraKeyNames?.length ?? 0)) return report;
+  if (options.prefilter !== false && !mayHaveFindings(text, path, format, options.extraKeyNames?.length ?? 0)) return report;
   const fileMisp = mentionsMisp(text) || mentionsMisp(path);
   let used: Set<string> | undefined;
   const usedAsKey = () => (used ??= namesUsedAsKey(text));

@@ -51,6 +51,11 @@ export interface ScanOptions {
   severities?: Partial<Record<RuleId, Severity>>;
   /** Honour `misp-guard-ignore` directives (default true). */
   honourSuppressions?: boolean;
+  /**
+   * Skip files that the prefilter shows can hold no finding (default true). Turning it off gives the
+   * same findings, slower: tests use it to check that the prefilter never rules out a finding.
+   */
+  prefilter?: boolean;
 }
 
 /** What a quick fix needs to move a key out of the document. Offsets are into the scanned text. */

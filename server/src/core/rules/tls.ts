@@ -134,15 +134,34 @@ function closeSubscript(name: string): string {
   return m ? `${name.slice(0, m.index)}[${m[1]}${m[2]}${m[1]}]` : name;
 }
 
+function lastSegment(name: string): string {
+  return name.split(/[.[\]'"]/).filter(Boolean).pop() ?? name;
+}
+
+/** Whether a setting switches verification off by its name and value alone, wherever it applies. */
+function disables(st: Setting): boolean {
+  const last = lastSegment(st.name);
+  // A bare `ssl=False` (PyMISP, aiohttp) disables verification only where the call is about MISP (judged later).
+  if (/^(ssl|tls)$/i.test(last)) return FALSY.test(st.value);
+  return disablesVerification(st.name, st.value) || disablesVerification(last, st.value);
+}
+
+/**
+ * True when the text holds a `name op value` setting that switches verification off, whatever it
+ * configures: the prefilter's question, answered by the same matcher the rule uses.
+ */
+export function hasDisablingSetting(text: string): boolean {
+  for (const st of settingMatches(text)) if (disables(st)) return true;
+  return false;
+}
+
 function settings(doc: Doc, add: (h: TlsHit) => void): void {
   const { text } = doc;
   for (const st of settingMatches(text)) {
     const { name, op, value } = st;
-    const last = name.split(/[.[\]'"]/).filter(Boolean).pop() ?? name;
+    const last = lastSegment(name);
     const full = name;
-    // A bare `ssl=False` (PyMISP, aiohttp) disables verification only where the call is about MISP.
-    const bare = /^(ssl|tls)$/i.test(last);
-    if (bare ? !FALSY.test(value) : !disablesVerification(full, value) && !disablesVerification(last, value)) continue;
+    if (!disables(st)) continue;
     // A PyMISP settings module (keys.py, feed-generator settings.py): a top-level `ssl = False` feeds PyMISP.
     const settingsModule = doc.fileMisp && doc.tokens !== undefined && /^[ \t]*$/.test(text.slice(lineStartAt(text, st.index), st.index));
     if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(callScope(text, st.index)) && !settingsModule) continue;
@@ -182,7 +201,8 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
   { re: /\.useCredential\s*,\s*URLCredential\s*\(\s*trust\s*:/g, what: 'a server-trust challenge answered without evaluation' },
 ];
 
-const IDIOM_ANCHOR = /badCertificateCallback|useCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts/;
+/** A word every idiom holds: the idioms are looked for only in files that have one. */
+export const IDIOM_ANCHOR = /badCertificateCallback|useCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts/;
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
   if (!doc.fileMisp || !IDIOM_ANCHOR.test(doc.text)) return;

@@ -13,7 +13,8 @@ const CURL_SHORT = /^-[A-Za-z]*k[A-Za-z]*$/;
 const FLAG_BEFORE = /[\s"'[,>]/;
 const FLAG_AFTER = /[\s"',\]\\<;]/;
 
-function isOffFlag(flag: string): boolean {
+/** Whether a command-line switch turns verification off (short `-k` counts only after curl; the caller checks). */
+export function isOffFlag(flag: string): boolean {
   const eq = flag.indexOf('=');
   const name = eq < 0 ? flag : flag.slice(0, eq);
   const value = eq < 0 ? '' : flag.slice(eq + 1);
@@ -148,9 +149,11 @@ function statementAround(doc: Doc, at: number): string {
   return text.slice(s, e);
 }
 
+/** An argument or definition that switches PyMISP's ssl off. */
+interface PymispOff { start: number; end: number; name: string; what: string }
+
 /** PyMISP(url, key, False) / PyMISP(url, key, ssl=False) / PyMISP(url, key, verify_var) with verify_var = False. */
-export function pymispCalls(doc: Doc, add: (h: TlsHit) => void): void {
-  const { text } = doc;
+export function* pymispSslOff(text: string): Generator<PymispOff> {
   const re = /\b(?:Expanded)?PyMISP\s*\(/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const args = splitArgs(text, m.index + m[0].length);
@@ -160,15 +163,20 @@ export function pymispCalls(doc: Doc, add: (h: TlsHit) => void): void {
     if (!arg) continue;
     const v = arg.value;
     if (/^(False|0)$/.test(v)) {
-      add({ start: arg.start, end: arg.end, name: 'ssl', what: `PyMISP(..., ssl=${v})`, fix: fixFor(doc, arg.start, arg.end, 'True', 'ssl') });
+      yield { start: arg.start, end: arg.end, name: 'ssl', what: `PyMISP(..., ssl=${v})` };
     } else if (/^[A-Za-z_]\w*$/.test(v) && v !== 'True') {
       const def = new RegExp(`^[ \\t]*${v}[ \\t]*=[ \\t]*(False|0)\\b`, 'm').exec(text);
       if (def) {
         const s = def.index + def[0].length - def[1].length;
-        add({ start: s, end: s + def[1].length, name: v, what: `${v} = ${def[1]}`, fix: fixFor(doc, s, s + def[1].length, 'True', v) });
+        yield { start: s, end: s + def[1].length, name: v, what: `${v} = ${def[1]}` };
       }
     }
   }
+}
+
+/** The PyMISP calls of a document that switch ssl off, as findings. */
+export function pymispCalls(doc: Doc, add: (h: TlsHit) => void): void {
+  for (const h of pymispSslOff(doc.text)) add({ ...h, fix: fixFor(doc, h.start, h.end, 'True', h.name) });
 }
 
 interface Arg { index: number; kw?: string; value: string; start: number; end: number }
