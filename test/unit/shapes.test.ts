@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { analyzeText, type RuleId } from '../../server/src/core';
-import { fakeKey } from './helpers';
+import { expectFindings, fakeKey } from './helpers';
 
 const K = fakeKey(21);
 
@@ -51,3 +51,51 @@ describe('real-world shapes', () => {
     });
   }
 });
+
+describe('real-world shapes, round 7', () => {
+  const KEY = fakeKey(71);
+  it('.NET appSettings: <add key="MispAuthKey" value="…"/> and a certificate switch', () => {
+    const t = `<configuration>\n  <appSettings>\n    <add key="MispBaseUrl" value="https://misp.example.org/" />\n    <add key="MispAuthKey" value="${KEY}" />\n    <add key="MispIgnoreCertificateErrors" value="true" />\n    <add key="PollMinutes" value="10" />\n  </appSettings>\n</configuration>\n`;
+    expectFindings(t, 'App.config', [{ rule: 'plaintext-config-key', line: 4, text: KEY }, { rule: 'tls-verify-disabled', line: 5, text: 'true' }]);
+  });
+  it('Go struct tags: a default holds the key, the field names it; an insecure default', () => {
+    const t = 'package config\n\ntype Config struct {\n\tMispKey      string `envconfig:"MISP_KEY" default:"' + KEY + '"`\n\tMispInsecure bool   `envconfig:"MISP_INSECURE" default:"true"`\n\tRedisAddr    string `default:"localhost:6379"`\n}\n';
+    expectFindings(t, 'config.go', [{ rule: 'hardcoded-key', line: 4, text: KEY }, { rule: 'tls-verify-disabled', line: 5, text: 'true' }]);
+  });
+  it('Clojure: (def misp-key "…") and the clj-http :insecure? option', () => {
+    const t = `(ns soc.misp)\n(def misp-key "${KEY}")\n(http/post url {:headers {"Authorization" misp-key} :insecure? true})\n`;
+    expectFindings(t, 'misp.clj', [{ rule: 'hardcoded-key', line: 2, text: KEY }, { rule: 'tls-verify-disabled', line: 3, text: 'true' }]);
+  });
+  it("Perl: $ENV{PERL_LWP_SSL_VERIFY_HOSTNAME} = 0 next to a MISP client", () => {
+    expectFindings(`use LWP::UserAgent;\n$ENV{PERL_LWP_SSL_VERIFY_HOSTNAME} = 0;\nmy $url = 'https://misp.example.org';\n`, 'misp.pl', [{ rule: 'tls-verify-disabled', line: 2, text: '0' }]);
+  });
+  it("MISP's own ssl switch (misp_enable_ssl = False); another component's BROKER_USE_SSL is not MISP's", () => {
+    expectFindings(`[MISP]\nmisp_url = https://misp.example.org\nmisp_enable_ssl = False\n`, 'import.ini', [{ rule: 'tls-verify-disabled', line: 3, text: 'False' }]);
+    expectFindings(`# MISP sync worker\nCELERY_BROKER_USE_SSL = False\nMISP_URL = "https://misp.example.org"\n`, 'settings.py', []);
+  });
+  it('Rust concat!(…) fragments over lines', () => {
+    const t = `const MISP_KEY: &str = concat!(\n    "${KEY.slice(0, 20)}",\n    "${KEY.slice(20)}"\n);\nfn h() { headers.insert(AUTHORIZATION, HeaderValue::from_static(MISP_KEY)); }\n`;
+    expectFindings(t, 'client.rs', [{ rule: 'hardcoded-key', line: 2, text: KEY.slice(0, 20) }]);
+  });
+  it('a MISP export path without scheme or host, as a debug log prints it', () => {
+    const t = `DEBUG:urllib3.connectionpool:https://misp.example.org:443 "GET /events/csv/download/${KEY}/true HTTP/1.1" 403 77\n`;
+    expectFindings(t, 'fetch.log', [{ rule: 'key-in-url', line: 1, text: KEY }]);
+  });
+  it('Grafana: httpHeaderValue1 holds the value of the header httpHeaderName1 names', () => {
+    const t = `datasources:\n  - name: MISP\n    url: https://misp.example.org\n    jsonData:\n      httpHeaderName1: Authorization\n    secureJsonData:\n      httpHeaderValue1: ${KEY}\n`;
+    expectFindings(t, 'datasources/misp.yaml', [{ rule: 'plaintext-config-key', line: 7, text: KEY }]);
+  });
+  it('a settings block with no URL of its own belongs to the entry around it (Grafana jsonData)', () => {
+    const t = `datasources:\n  - name: MISP\n    url: https://misp.example.org\n    jsonData:\n      tlsSkipVerify: true\n  - name: SOC Elasticsearch\n    url: https://es01.example.org:9200\n    jsonData:\n      index: misp-attributes-*\n      tlsSkipVerify: true\n`;
+    expectFindings(t, 'datasources/misp.yaml', [{ rule: 'tls-verify-disabled', line: 5, text: 'true' }]);
+  });
+  it('MISP cake console: the subcommand names the key; curl -k to Cortex with a MISP URL in the body is not MISP', () => {
+    expectFindings(`#!/bin/sh\nCAKE=/var/www/MISP/app/Console/cake\n$CAKE User change_authkey admin@admin.test ${KEY}\n`, 'provision.sh', [{ rule: 'key-in-command-line', line: 3, text: KEY }]);
+    const cortex = `#!/bin/sh\nCORTEX=https://cortex.example.org:9001\ncurl -sk -XPOST "$CORTEX/api/organization/analyzer/MISP_2_1" \\\n  -d '{"configuration":{"url":["https://misp.example.org"],"key":["${KEY}"]}}'\n`;
+    expectFindings(cortex, 'cortex.sh', [{ rule: 'key-in-command-line', line: 4, text: KEY }]);
+  });
+  it('C arrays: char misp_key[] = "…"', () => {
+    expectFindings(`#include <stdio.h>\n// MISP\nstatic const char misp_key[] = "${KEY}";\n`, 'm.c', [{ rule: 'hardcoded-key', line: 3, text: KEY }]);
+  });
+});
+

@@ -2,6 +2,7 @@
  * Finding 40-character key candidates and ruling out values that only look like keys:
  * placeholders, hex digests, windows inside longer tokens and base64 blobs.
  */
+import { hasMispEndpoint } from './context';
 
 /** A 40-character run that may be a MISP key. Offsets into the scanned text. */
 export interface Candidate {
@@ -77,7 +78,7 @@ function partOfLongerToken(text: string, start: number, end: number): boolean {
   if ('_-.'.includes(after) && after !== '' && /[A-Za-z0-9]/.test(after2)) return true;
   if (before === '+' || after === '+') return true;
   if (before === '/' || after === '/') {
-    if (insideUrl(text, start)) return false;
+    if (insideUrl(text, start) || afterMispPath(text, start)) return false;
     let a = start;
     while (a > 0 && start - a < 64 && B64.test(text[a - 1])) a--;
     let b = end;
@@ -86,6 +87,17 @@ function partOfLongerToken(text: string, start: number, end: number): boolean {
   }
   if (after === '=' && after2 === '=') return true;
   return false;
+}
+
+/**
+ * A key as a path segment of a MISP REST endpoint without scheme or host, as access logs and debug
+ * output print requests: `GET /events/csv/download/KEY/true HTTP/1.1`.
+ */
+export function afterMispPath(text: string, at: number): boolean {
+  if (text[at - 1] !== '/') return false;
+  let s = at - 1;
+  while (s > 0 && at - s < 300 && !/[\s"'`<>()]/.test(text[s - 1])) s--;
+  return text[s] === '/' && hasMispEndpoint(text.slice(s, at));
 }
 
 /** True when the offset sits inside a URL (scheme://... with no whitespace or quote in between). */

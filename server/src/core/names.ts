@@ -13,14 +13,18 @@ export interface FoundName {
   source: NameSource;
 }
 
-const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*\]?\s*(?::\s*[&A-Za-z_][\w<>[\]., |?&']*?\s*)?(=>|::=|:=|\?=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*(?:\[\s*\d*\s*\])?\s*\]?\s*(?::\s*[&A-Za-z_][\w<>[\]., |?&']*?\s*)?(=>|::=|:=|\?=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*|concat!\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const PAIR = /(["'])([A-Za-z_][\w.\-]{0,79})\1\s*,\s*(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const CALL = /([A-Za-z_$][\w$.]*)\s*\(\s*(?:[^()]*?,\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const PS_SCOPED = /\$(?:env|script|global|using|local|private):([A-Za-z_]\w*)\s*=\s*$/i;
 const SUBST_DEFAULT = /\$\{([A-Za-z_]\w*):?[-=]$/;
 const FALLBACK = /([A-Za-z_$][\w$.]*)(?:\(\s*["']([\w.-]+)["'][^)]*\)|\[\s*["']([\w.-]+)["']\s*\])?\s*(?:\|\||\?\?|\bor\b|\?:)\s*$/;
 const FLAG = /(?:^|\s)(--?[A-Za-z][\w-]*)(?:\s+|=)["']?$/;
-const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*["']?$/;
+/** Lisp definitions: `(def misp-key "…")`, `(defparameter *misp-key* "…")`, `(setq misp-key "…")`. */
+const LISP_DEF = /\((?:def[\w-]*|setq|setf|define|defvar|defparameter|defconst|defcustom|defonce)\s+(?:\^\S+\s+)?\*?([A-Za-z_][\w.\-?!]*?)\*?\s+$/;
+/** A keyword before its value in a Lisp map or option list: `{:misp-key "…"}`. */
+const KEYWORD = /(?:^|[\s{(\[,]):([A-Za-z_][\w.\-?!]*)\s+$/;
+const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*(?:\[\s*)?["']?$/;
 
 /**
  * The name a value at `valueStart` is assigned to, looking left on its line (and the line before
@@ -66,9 +70,25 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   const p = PAIR.exec(l);
   if (p) return { name: p[2], source: 'pair' };
   if (f) return { name: f[1], source: 'flag' };
+  const ld = LISP_DEF.exec(l);
+  if (ld) return { name: ld[1], source: 'assign' };
+  const kw = KEYWORD.exec(l);
+  if (kw) return { name: kw[1], source: 'assign' };
   const c = CALL.exec(l);
   if (c) return { name: c[1], source: 'call' };
   return undefined;
+}
+
+/**
+ * The field a Go struct tag belongs to, for a tag value that is only a default
+ * (`MispKey string \`envconfig:"MISP_KEY" default:"…"\``): the field names it, not `default`.
+ */
+export function goTagField(text: string, at: number): string | undefined {
+  const ls = lineStartAt(text, at);
+  const left = text.slice(ls, at);
+  const tick = left.indexOf('`');
+  if (tick < 0 || left.indexOf('`', tick + 1) >= 0) return undefined;
+  return /^\s*([A-Za-z_]\w*)\s+[\w.*[\]]+\s*$/.exec(left.slice(0, tick))?.[1];
 }
 
 /** The last segment of a dotted or member name: `self.cfg.apiKey` → `apiKey`. */

@@ -49,6 +49,7 @@ export function mayHaveFindings(text: string, path: string, format: FormatId, ex
   const parts = format === 'ipynb' || format === 'markdown' || format === 'rst';
   if (parts) return TLS_TRIGGER.test(text) || splitKeyPossible(text) || findCandidates(text).length > 0;
   if (tlsPossible(text, path, format) || isCodeFormat(format) && splitKeyPossible(text)) return true;
+  if (format === 'rust' && text.includes('concat!')) return true;
   for (const c of findCandidates(text)) if (!ruledOutAlone(text, c)) return true;
   return text.includes('Secret') && /^kind:\s*Secret\b/m.test(text);
 }
@@ -71,7 +72,7 @@ function tlsPossible(text: string, path: string, format: FormatId): boolean {
   if (/curl/i.test(text)) return true;
   // Every idiom holds one of these words; the idiom list itself is slow to search for.
   if (IDIOM_WORD.test(text) && IDIOM_ANCHOR.test(text)) return true;
-  if (hasOffFlag(text) || hasDisablingSetting(text)) return true;
+  if (hasOffFlag(text) || hasDisablingSetting(text, format)) return true;
   if (text.includes('PyMISP') && !pymispSslOff(text).next().done) return true;
   // Config formats are also judged by their parsed keys and values (a key with spaces, a value on
   // the next line, an nginx or XML setting without `=`, a Kubernetes `value:` named by its sibling

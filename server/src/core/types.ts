@@ -26,7 +26,7 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint' | 'off';
  */
 export type FormatId =
   | 'python' | 'javascript' | 'typescript' | 'go' | 'java' | 'kotlin' | 'csharp' | 'c' | 'php' | 'ruby'
-  | 'perl' | 'rust' | 'swift' | 'lua' | 'r' | 'powershell' | 'shell' | 'batch' | 'makefile' | 'groovy' | 'zeek'
+  | 'perl' | 'rust' | 'swift' | 'lua' | 'r' | 'clojure' | 'powershell' | 'shell' | 'batch' | 'makefile' | 'groovy' | 'zeek'
   | 'dockerfile' | 'dotenv' | 'ini' | 'properties' | 'yaml' | 'json' | 'toml' | 'hocon' | 'hcl' | 'logstash'
   | 'xml' | 'nginx' | 'ipynb' | 'markdown' | 'rst' | 'plaintext';
 

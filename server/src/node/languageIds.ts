@@ -10,7 +10,7 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact', vue: 'vue',
   go: 'go', java: 'java', kt: 'kotlin', kts: 'kotlin', scala: 'scala', groovy: 'groovy', gradle: 'groovy',
   cs: 'csharp', c: 'c', h: 'c', cpp: 'cpp', cc: 'cpp', hpp: 'cpp', rs: 'rust', swift: 'swift',
-  php: 'php', rb: 'ruby', pl: 'perl', pm: 'perl', lua: 'lua', r: 'r',
+  php: 'php', rb: 'ruby', pl: 'perl', pm: 'perl', lua: 'lua', r: 'r', clj: 'clojure', cljc: 'clojure', bb: 'clojure',
   sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', ksh: 'shellscript',
   ps1: 'powershell', psm1: 'powershell', bat: 'bat', cmd: 'bat',
   yaml: 'yaml', yml: 'yaml', json: 'json', jsonc: 'jsonc', json5: 'json5', toml: 'toml',

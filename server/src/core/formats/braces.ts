@@ -74,13 +74,13 @@ export function bracesView(text: string): StructuredView {
     if (!first || first.t === 'nl') return j;
     if (first.t === 'str' && (toks[j + 1]?.t !== 'word' || toks[j + 1]?.s !== first.e)) {
       const ql = first.q.length;
-      scalars.push({ start: first.s + ql, end: first.e - (text.startsWith(first.q, first.e - ql) && first.e - ql > first.s ? ql : 0), literalStart: first.s, literalEnd: first.e, quote: first.q, key: keyName, path: pathOf(key), value: first.v, command: isCommandKey(keyName), group: stack[stack.length - 1]?.start ?? -1 });
+      scalars.push({ start: first.s + ql, end: first.e - (text.startsWith(first.q, first.e - ql) && first.e - ql > first.s ? ql : 0), literalStart: first.s, literalEnd: first.e, quote: first.q, key: keyName, path: pathOf(key), value: first.v, command: isCommandKey(keyName), group: stack[stack.length - 1]?.start ?? -1, parentGroup: stack[stack.length - 2]?.start });
       return j + 1;
     }
     const s = first.s;
     let e = first.e;
     while (j < toks.length && toks[j].t !== 'nl' && !(toks[j].t === 'punct' && ',}])[{('.includes(toks[j].v))) { e = toks[j].e; j++; }
-    scalars.push({ start: s, end: e, literalStart: s, literalEnd: e, quote: '', key: keyName, path: pathOf(key), value: text.slice(s, e), command: isCommandKey(keyName), group: stack[stack.length - 1]?.start ?? -1 });
+    scalars.push({ start: s, end: e, literalStart: s, literalEnd: e, quote: '', key: keyName, path: pathOf(key), value: text.slice(s, e), command: isCommandKey(keyName), group: stack[stack.length - 1]?.start ?? -1, parentGroup: stack[stack.length - 2]?.start });
     return j;
   };
 

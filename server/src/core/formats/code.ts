@@ -37,6 +37,7 @@ const SPECS: Partial<Record<FormatId, LexSpec>> = {
   php: { line: ['//', '#'], block: [['/*', '*/']], quotes: [{ q: '"' }, { q: "'" }], heredoc: true },
   ruby: { line: ['#'], block: [['=begin', '=end']], quotes: [{ q: '"', multi: true }, { q: "'", multi: true }], heredoc: true },
   perl: { line: ['#'], block: [], quotes: [{ q: '"', multi: true }, { q: "'", multi: true }], heredoc: true },
+  clojure: { line: [';'], block: [], quotes: [{ q: '"', multi: true }] },
   lua: { line: ['--'], block: [['--[[', ']]']], quotes: [{ q: '[[', multi: true, raw: true }, { q: '"' }, { q: "'" }] },
   r: { line: ['#'], block: [], quotes: [{ q: '"', multi: true }, { q: "'", multi: true }] },
   powershell: { line: ['#'], block: [['<#', '#>']], quotes: [{ q: '@"', multi: true }, { q: "@'", multi: true, raw: true }, { q: '"', multi: true }, { q: "'", raw: true, multi: true }] },

@@ -4,7 +4,7 @@ import type { Flavor, FormatId } from '../types';
 const BY_LANGUAGE: Record<string, FormatId> = {
   python: 'python', javascript: 'javascript', javascriptreact: 'javascript', jsx: 'javascript', typescript: 'typescript',
   typescriptreact: 'typescript', vue: 'typescript', svelte: 'typescript', go: 'go', java: 'java', kotlin: 'kotlin', scala: 'java', csharp: 'csharp', c: 'c', cpp: 'c',
-  'objective-c': 'c', php: 'php', ruby: 'ruby', perl: 'perl', rust: 'rust', swift: 'swift', lua: 'lua', r: 'r', dart: 'java',
+  'objective-c': 'c', php: 'php', ruby: 'ruby', perl: 'perl', rust: 'rust', swift: 'swift', lua: 'lua', r: 'r', clojure: 'clojure', dart: 'java',
   powershell: 'powershell', shellscript: 'shell', bash: 'shell', sh: 'shell', zsh: 'shell', fish: 'shell', bat: 'batch',
   makefile: 'makefile', groovy: 'groovy', dockerfile: 'dockerfile', dotenv: 'dotenv', env: 'dotenv', ini: 'ini',
   properties: 'properties', 'java-properties': 'properties', yaml: 'yaml', 'github-actions-workflow': 'yaml', dockercompose: 'yaml', 'ansible': 'yaml',
@@ -16,7 +16,7 @@ const BY_EXT: Record<string, FormatId> = {
   py: 'python', pyw: 'python', pyi: 'python', js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
   ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescript', vue: 'typescript', svelte: 'typescript', go: 'go', java: 'java', kt: 'kotlin', kts: 'kotlin',
   scala: 'java', cs: 'csharp', c: 'c', h: 'c', cc: 'c', cpp: 'c', hpp: 'c', php: 'php', rb: 'ruby', pl: 'perl', pm: 'perl',
-  rs: 'rust', swift: 'swift', lua: 'lua', r: 'r', dart: 'java', ps1: 'powershell', psm1: 'powershell', sh: 'shell', bash: 'shell',
+  rs: 'rust', swift: 'swift', lua: 'lua', r: 'r', clj: 'clojure', cljc: 'clojure', bb: 'clojure', dart: 'java', ps1: 'powershell', psm1: 'powershell', sh: 'shell', bash: 'shell',
   zsh: 'shell', ksh: 'shell', bat: 'batch', cmd: 'batch', mk: 'makefile', groovy: 'groovy', gradle: 'groovy', yml: 'yaml', yaml: 'yaml',
   json: 'json', jsonc: 'json', json5: 'json', toml: 'toml', lock: 'toml', ini: 'ini', cfg: 'ini', cnf: 'ini', properties: 'properties', tf: 'hcl',
   tfvars: 'hcl', hcl: 'hcl', nomad: 'hcl', hocon: 'hocon', xml: 'xml', config: 'xml', csproj: 'xml', ipynb: 'ipynb', md: 'markdown',

@@ -28,7 +28,7 @@ export function jsonView(text: string): StructuredView {
       scalars.push({
         start: quoted ? offset + 1 : offset, end: quoted ? offset + length - 1 : offset + length,
         literalStart: offset, literalEnd: offset + length, quote: quoted ? '"' : '',
-        key, path, value: typeof value === 'string' ? value : raw, group: groups[groups.length - 1],
+        key, path, value: typeof value === 'string' ? value : raw, group: groups[groups.length - 1], parentGroup: groups[groups.length - 2],
       });
     },
     onError(code: number, offset: number) {

@@ -20,6 +20,8 @@ export interface Scalar {
   command?: boolean;
   /** Identity (start offset) of the mapping, object, block or section holding the value: its siblings share it. */
   group?: number;
+  /** Group of the mapping that holds the value's mapping (a list item around `jsonData:`), when there is one. */
+  parentGroup?: number;
 }
 
 /** A structured view of a config document. */

@@ -34,10 +34,16 @@ export function xmlView(text: string): StructuredView {
       ATTR.lastIndex = 0;
       const attrs = m[4] ?? '';
       const attrBase = m.index + m[0].indexOf(attrs, m[3].length + 1);
+      const list: Array<{ name: string; value: string; start: number; quote: string }> = [];
       for (let a = ATTR.exec(attrs); a; a = ATTR.exec(attrs)) {
         const val = a[3] ?? a[4] ?? '';
-        const vs = attrBase + a.index + a[0].length - val.length - 1;
-        scalars.push({ start: vs, end: vs + val.length, literalStart: vs - 1, literalEnd: vs + val.length + 1, quote: a[2][0], key: a[1], path: [...stack, m[3], a[1]], value: val, group: m.index });
+        list.push({ name: a[1], value: val, start: attrBase + a.index + a[0].length - val.length - 1, quote: a[2][0] });
+      }
+      // .NET appSettings and Java/Ant properties: <add key="MispAuthKey" value="…"/>, <property name="x" value="…"/>.
+      const named = list.find((a) => /^(key|name)$/i.test(a.name) && a.value.trim() !== '')?.value;
+      for (const a of list) {
+        const key = named !== undefined && /^value$/i.test(a.name) ? named : a.name;
+        scalars.push({ start: a.start, end: a.start + a.value.length, literalStart: a.start - 1, literalEnd: a.start + a.value.length + 1, quote: a.quote, key, path: [...stack, m[3], key], value: a.value, group: m.index });
       }
       if (!m[5]) { stack.push(m[3]); starts.push(m.index); }
     }

@@ -65,7 +65,13 @@ function parseYaml(text: string): YamlView {
           if (isScalar(n) && typeof n.value === 'string') { k = n.value; path[path.length - 1] = n.value; }
         }
         let group: number | undefined;
-        for (let a = ancestry.length - 1; a >= 0; a--) { const anc = ancestry[a]; if (isMap(anc)) { group = anc.range?.[0]; break; } }
+        let parentGroup: number | undefined;
+        for (let a = ancestry.length - 1; a >= 0; a--) {
+          const anc = ancestry[a];
+          if (!isMap(anc)) continue;
+          if (group === undefined) group = anc.range?.[0];
+          else { parentGroup = anc.range?.[0]; break; }
+        }
         const inSeq = isSeq(parent);
         const quote = QUOTES[(node as YScalar).type ?? 'PLAIN'] ?? '';
         const src = (node as YScalar).source;
@@ -75,7 +81,7 @@ function parseYaml(text: string): YamlView {
         if (quote === '"' || quote === "'") { start = s + 1; end = valueEnd - 1; }
         else if (quote === '|' || quote === '>') { const nl = text.indexOf('\n', s); start = nl < 0 ? valueEnd : nl + 1; }
         const value = typeof node.value === 'string' ? node.value : String(src ?? node.value);
-        const sc: Scalar = { start, end, literalStart: s, literalEnd: valueEnd, quote, key: k, path, value, command: isCommandKey(k) || (inSeq && path.some((p) => isCommandKey(p))), group };
+        const sc: Scalar = { start, end, literalStart: s, literalEnd: valueEnd, quote, key: k, path, value, command: isCommandKey(k) || (inSeq && path.some((p) => isCommandKey(p))), group, parentGroup };
         scalars.push(sc);
         if (kind === 'Secret' && path[0] === 'data' && typeof node.value === 'string') decodeSecret(sc, node.value, encoded);
       },

@@ -3,14 +3,14 @@
  * key-in-notebook-output. Each 40-character candidate is placed in its context (string, comment,
  * config value, command, URL, output), named, and judged a MISP key or not.
  */
-import { findCandidates, insideUrl, isHexDigest, isPlaceholder, looksRandom, ruledOutAlone, type Candidate } from '../candidates';
+import { afterMispPath, findCandidates, insideUrl, isHexDigest, isPlaceholder, looksRandom, ruledOutAlone, type Candidate } from '../candidates';
 import { classifyName, hasMispEndpoint, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
 import { aboutOtherService, siblingsText, urlHosts } from './tlsScope';
 import type { Doc } from '../doc';
 import { isCodeFormat, type CodeToken } from '../formats/code';
 import { isConfigFormat } from '../formats/detect';
 import type { Scalar } from '../formats/scalars';
-import { ANSI_TAIL, lastSegment, nameBefore, type FoundName } from '../names';
+import { ANSI_TAIL, goTagField, lastSegment, nameBefore, type FoundName } from '../names';
 import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData, RuleId } from '../types';
 
@@ -85,7 +85,7 @@ function splitFirstLength(text: string, site: Site): number {
 
 function place(doc: Doc, cand: Candidate): Site {
   const { text } = doc;
-  const base = { cand, path: [] as string[], command: false, split: false, url: insideUrl(text, cand.start) };
+  const base = { cand, path: [] as string[], command: false, split: false, url: insideUrl(text, cand.start) || afterMispPath(text, cand.start) };
   if (doc.scalars) {
     const sc = findCovering(doc.scalars, cand.start);
     if (sc) return configSite(doc, cand, sc, base.url);
@@ -97,6 +97,10 @@ function place(doc: Doc, cand: Candidate): Site {
       const content = text.slice(tok.contentStart, tok.contentEnd);
       let name = nameBefore(text, tok.start, inner) ?? (inner.trim() === '' ? undefined : nameBefore(text, tok.start));
       if (name && /^(default|value|envvar)$/i.test(name.name)) name = optionFlag(text, tok.start) ?? name;
+      if (name && doc.format === 'go' && tok.quote === '`' && /^(default|envDefault)$/.test(name.name)) {
+        const field = goTagField(text, cand.start);
+        if (field) name = { name: field, source: 'assign' };
+      }
       return { ...base, where: 'string', name, literalStart: tok.start, literalEnd: tok.end, quote: tok.quote, embedded: content.trim() !== cand.value, command: isCommandContext(doc, cand.start, tok) };
     }
     if (tok && tok.kind === 'comment') {
@@ -109,7 +113,8 @@ function place(doc: Doc, cand: Candidate): Site {
     const legacy = /^\s*(?:ENV|ARG|LABEL)\s+([A-Za-z_][\w.-]*)\s+["']?$/i.exec(text.slice(lineStartAt(text, cand.start), cand.start));
     if (legacy) return { ...base, where: 'bare', name: { name: legacy[1], source: 'assign' }, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: false };
   }
-  return { ...base, where: doc.scalars ? 'config' : 'bare', name: bareName(text, cand.start), literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: isCommandContext(doc, cand.start) };
+  const name = bareName(text, cand.start) ?? (BARE_VALUES.has(doc.format) ? commandWordName(text, cand.start) : undefined);
+  return { ...base, where: doc.scalars ? 'config' : 'bare', name, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: isCommandContext(doc, cand.start) };
 }
 
 function configSite(doc: Doc, cand: Candidate, sc: Scalar, url: boolean): Site {
@@ -121,8 +126,21 @@ function configSite(doc: Doc, cand: Candidate, sc: Scalar, url: boolean): Site {
     if (GENERIC_KEYS.has(k.toLowerCase()) && sc.path.length >= 2) k = sc.path[sc.path.length - 2];
     name = { name: k, source: 'assign' };
   }
+  if (name) name = pairedHeaderName(doc.text, name);
   const embedded = sc.value.trim() !== cand.value;
   return { cand, scalar: sc, where: 'config', name, path: sc.path, literalStart: sc.literalStart, literalEnd: sc.literalEnd, quote: sc.quote, embedded, command: !!sc.command || /^\s*(curl|wget|http|https)\s/.test(sc.value), url, split: false };
+}
+
+/**
+ * A header value whose header is named in a paired setting: Grafana's `httpHeaderName1: Authorization`
+ * with `httpHeaderValue1: …`, `header_name`/`header_value`. The header names the value.
+ */
+function pairedHeaderName(text: string, name: FoundName): FoundName {
+  const m = /^(.*?)([-_]?)(value|Value|VALUE)(\d*)$/.exec(name.name);
+  if (!m || !/header/i.test(m[1])) return name;
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pair = new RegExp(`${esc(m[1])}${esc(m[2])}name${m[4]}["']?\\s*[:=]\\s*["']?([A-Za-z][\\w-]*)`, 'i').exec(text);
+  return pair ? { name: pair[1], source: 'header' } : name;
 }
 
 /** `add_argument("-k", "--misp-key", default="…")` / `click.option(...)`: the option's long flag names the default. */
@@ -140,6 +158,20 @@ function bareName(text: string, at: number): FoundName | undefined {
   const left = text.slice(Math.max(ls, at - 400), at);
   const viaInner = nameBefore(text, at, left.replace(/^.*["'`]\s*(?=[^"'`]*$)/, '') || left);
   return viaInner ?? nameBefore(text, at);
+}
+
+/**
+ * A positional argument named by the subcommand before it: `cake User change_authkey admin@x KEY`,
+ * `misp-cli set-apikey KEY`. The nearest three words of the command are asked; flags are not words.
+ */
+function commandWordName(text: string, at: number): FoundName | undefined {
+  const left = text.slice(Math.max(lineStartAt(text, at), at - 300), at);
+  const words = left.split(/\s+/).filter((w) => w && !w.startsWith('-')).slice(-4, -1);
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i].replace(/^["']|["']$/g, '');
+    if (/^[A-Za-z][\w.-]*$/.test(w) && classifyName(w).keyish) return { name: w, source: 'flag' };
+  }
+  return undefined;
 }
 
 /** The extent of an unquoted value: up to whitespace or a quote on each side. */
@@ -261,6 +293,11 @@ function isKeyChar(text: string, i: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+/** Rust's `concat!("…", "…")`: literals separated by commas inside the macro call. */
+function inConcatMacro(text: string, a: CodeToken, b: CodeToken): boolean {
+  return /^\s*,\s*$/.test(text.slice(a.end, b.start)) && /\bconcat!\s*\(\s*(?:"[^"]*"\s*,\s*)*$/.test(text.slice(Math.max(0, a.start - 400), a.start));
+}
+
 /** Keys split over concatenated literals (`"abc" + "def"`, implicit concatenation, PHP `.`). */
 function splitLiteralSites(doc: Doc, tokens: CodeToken[]): Site[] {
   const { text } = doc;
@@ -268,7 +305,7 @@ function splitLiteralSites(doc: Doc, tokens: CodeToken[]): Site[] {
   const strings = tokens.filter((t) => t.kind === 'string');
   // Only a literal that ends in a key character, followed by one that starts with one, can split a key.
   const joins = (a: CodeToken, b: CodeToken) => b.start - a.end < 200 && isKeyChar(text, a.contentEnd - 1) && isKeyChar(text, b.contentStart)
-    && CONCAT_GAP.test(text.slice(a.end, b.start));
+    && (CONCAT_GAP.test(text.slice(a.end, b.start)) || doc.format === 'rust' && inConcatMacro(text, a, b));
   for (let i = 0; i < strings.length - 1; i++) {
     const group = [strings[i]];
     while (i + 1 < strings.length && joins(group[group.length - 1], strings[i + 1])) group.push(strings[++i]);

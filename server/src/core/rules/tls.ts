@@ -6,6 +6,8 @@
  */
 import { mentionsMisp, words } from '../context';
 import type { Doc } from '../doc';
+import type { FormatId } from '../types';
+import { goTagField } from '../names';
 import { findCovering, lineAt, lineStartAt } from '../text';
 import { commandFlags, curlrc, pymispCalls } from './tlsCommands';
 import { callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
@@ -19,7 +21,8 @@ const NAME_CHAR = /[\w$@.\-]/;
 function nameEndingAt(text: string, end: number): { name: string; start: number } | undefined {
   let i = end;
   while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
-  if (text[i - 1] === ']') i--;
+  const brace = text[i - 1] === '}';
+  if (text[i - 1] === ']' || brace) i--;
   const q = text[i - 1];
   const quoted = q === '"' || q === "'" || q === '`';
   if (quoted) i--;
@@ -31,6 +34,12 @@ function nameEndingAt(text: string, end: number): { name: string; start: number 
     let k = j - 2;
     while (k > stop && NAME_CHAR.test(text[k - 1])) k--;
     if (k < j - 2) return { name: text.slice(k, i + 1).replace(/\]$/, ''), start: k };
+  }
+  // Perl's $ENV{PERL_LWP_SSL_VERIFY_HOSTNAME}: the hash and its bare key.
+  if (brace && !quoted && text[j - 1] === '{' && j < i) {
+    let k = j - 1;
+    while (k > stop && NAME_CHAR.test(text[k - 1])) k--;
+    if (k < j - 1) return { name: `${text.slice(k, i)}}`, start: k };
   }
   // "…\nmisp_verifycert = False" in a string: the escape letter is not part of the name.
   if (text[j - 1] === '\\' && 'nrtfbv'.includes(text[j]) && j + 1 < i) j++;
@@ -54,7 +63,8 @@ function nameEndingAt(text: string, end: number): { name: string; start: number 
 /** A `name op value` setting whose value is a boolean-like literal. Found value-first, so linear in the text. */
 interface Setting { index: number; name: string; op: string; quote: string; value: string; valueStart: number }
 
-function* settingMatches(text: string): Generator<Setting> {
+function* settingMatches(text: string, format?: FormatId): Generator<Setting> {
+  if (format === 'clojure') yield* keywordSettings(text);
   SETTING_VALUE.lastIndex = 0;
   for (let m = SETTING_VALUE.exec(text); m; m = SETTING_VALUE.exec(text)) {
     const [, op, quote, value] = m;
@@ -67,11 +77,22 @@ function* settingMatches(text: string): Generator<Setting> {
   }
 }
 
+const KEYWORD_SETTING = /(?<![\w?!*-]):([A-Za-z][\w.-]*[?!]?)[ \t]+(true|false|nil)(?![\w?!*-])/g;
+
+/** Lisp option maps have no operator: `{:insecure? true}` (clj-http), `:verify-ssl false`. */
+function* keywordSettings(text: string): Generator<Setting> {
+  KEYWORD_SETTING.lastIndex = 0;
+  for (let m = KEYWORD_SETTING.exec(text); m; m = KEYWORD_SETTING.exec(text)) {
+    yield { index: m.index, name: m[1].replace(/[?!]$/, ''), op: ' ', quote: '', value: m[2], valueStart: m.index + m[0].length - m[2].length };
+  }
+}
+
 const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|(?:ssl|tls)loose|looseaccept|sslnoverify|allowinvalidcert|allowunverified|allowunauthorized|acceptuntrusted|allowuntrusted|dangerous/;
 /** A negation before the checked thing: disableHostnameVerification, skipCertificateCheck, ignoreSslErrors. */
 const NEGATED = /(disable|skip|ignore|bypass|no|without|dont|donot)\w*?(verif|check|valid|cert|sslerror|tlserror)/;
 const MODE = /verificationmode|verifymode|sslverifymode|certreqs|sslcertreqs/;
 const POSITIVE = /verify|verif|validatecert|validatessl|validatetls|sslvalidat|certvalidat|validatecerts|sslcheck|checkcert|certcheck|checkssl|checktls|checkhostname|rejectunauthorized|strictssl|stricttls|peerverif/;
+const ENABLE = /(?:enable|use)(?:ssl|tls)|(?:ssl|tls)(?:enabled?)$/;
 const FALSY = /^(false|0[ul]{0,3}|no|off|none|\$false|nil|null|dword:0+)$/i;
 const TRUTHY = /^(true|1[ul]{0,3}|yes|on|\$true|dword:0*1)$/i;
 const NONE = /^(none|0[ul]{0,3}|:?verify_none|(openssl::ssl::|ssl\.)?(ssl_verify_none|verify_none|cert_none))$/i;
@@ -82,6 +103,9 @@ export function disablesVerification(name: string, value: string): boolean {
   if (/redirect|hsts|warning|warn|log/.test(joined)) return false;
   if (MODE.test(joined)) return NONE.test(value);
   if (NEGATIVE.test(joined) || NEGATED.test(joined)) return TRUTHY.test(value);
+  // misp_enable_ssl = False (CrowdStrike's MISP import, PyMISP's ssl flag): TLS off for MISP. Only for MISP's own
+  // setting: BROKER_USE_SSL and the like switch other connections.
+  if (ENABLE.test(joined) && joined.includes('misp')) return FALSY.test(value);
   if (POSITIVE.test(joined)) return FALSY.test(value) || /^(verify_none|cert_none)$/i.test(value.replace(/^.*[.:]/, ''));
   return false;
 }
@@ -146,18 +170,26 @@ function disables(st: Setting): boolean {
   return disablesVerification(st.name, st.value) || disablesVerification(last, st.value);
 }
 
+/** A Go struct tag default (`MispInsecure bool \`env:"MISP_INSECURE" default:"true"\``) is the field's setting. */
+function goTagDefault(text: string, st: Setting): Setting {
+  if (!/^(default|envDefault)$/.test(st.name)) return st;
+  const field = goTagField(text, st.index);
+  return field ? { ...st, name: field } : st;
+}
+
 /**
  * True when the text holds a `name op value` setting that switches verification off, whatever it
  * configures: the prefilter's question, answered by the same matcher the rule uses.
  */
-export function hasDisablingSetting(text: string): boolean {
-  for (const st of settingMatches(text)) if (disables(st)) return true;
+export function hasDisablingSetting(text: string, format?: FormatId): boolean {
+  for (const st of settingMatches(text, format)) if (disables(st) || disables(goTagDefault(text, st))) return true;
   return false;
 }
 
 function settings(doc: Doc, add: (h: TlsHit) => void): void {
   const { text } = doc;
-  for (const st of settingMatches(text)) {
+  for (const match of settingMatches(text, doc.format)) {
+    const st = doc.format === 'go' ? goTagDefault(text, match) : match;
     const { name, op, value } = st;
     const last = lastSegment(name);
     const full = name;
@@ -170,7 +202,7 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
     if (!mispContext(doc, st.index, full, sc?.path ?? [], sc)) continue;
     const joined = words(full).join('');
     const negative = (NEGATIVE.test(joined) || NEGATED.test(joined)) && !MODE.test(joined);
-    add({ start: vStart, end: vStart + value.length, name: full, what: `${closeSubscript(full)}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, /verifyhost/.test(joined) && !negative ? '2' : enabling(value, negative, MODE.test(joined)), full) });
+    add({ start: vStart, end: vStart + value.length, name: full, what: op === ' ' ? `:${full} ${value}` : `${closeSubscript(full)}${op === ':' || op === ',' ? op : ` ${op}`} ${st.quote}${value}${st.quote}`, fix: fixFor(doc, vStart, vStart + value.length, /verifyhost/.test(joined) && !negative ? '2' : enabling(value, negative, MODE.test(joined)), full) });
   }
   // YAML/JSON entries whose name sits in a sibling `name:` field (Kubernetes env lists).
   for (const sc of doc.scalars ?? []) {

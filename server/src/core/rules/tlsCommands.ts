@@ -56,13 +56,18 @@ export function commandFlags(doc: Doc, add: (h: TlsHit) => void): void {
   }
 }
 
+/** curl's request-body and form arguments, with their values. */
+const DATA_ARG = /(?<=^|\s)(?:-d|--data(?:-raw|-binary|-urlencode|-ascii)?|--json|-F|--form(?:-string)?)(?:\s+|=)(?:'[^']*'|"(?:[^"\\]|\\.)*"|\S+)/g;
+
 /**
  * Whether a command talks to MISP, judged by where it sends its request: literal URLs, and `$VAR` /
  * `${VAR}` resolved from assignments in the file (`ES=https://es.internal:9200`). True: a MISP host or
  * REST endpoint, or a variable named like a MISP URL; false: only other hosts; undefined: no target seen.
  */
-function commandTarget(doc: Doc, stmt: string): boolean | undefined {
+function commandTarget(doc: Doc, command: string): boolean | undefined {
   const isMisp = (h: { host: string; url: string }) => /misp/i.test(h.host) || hasMispEndpoint(h.url);
+  // A request body is data, not where the request goes (a Cortex analyzer configured with a MISP URL).
+  const stmt = command.replace(DATA_ARG, ' ');
   const hosts = urlHosts(stmt);
   if (hosts.some(isMisp)) return true;
   let seen = hosts.length > 0;

@@ -24,7 +24,9 @@ export function mispContext(doc: Doc, at: number, name: string, path: readonly s
   if (info.otherService || pathOtherService(path) || /^(git|npm|pip|yarn|docker|helm|kube|elastic|es_|opencti|thehive|cortex|splunk)/i.test(name)) return false;
   const scope = sc && sc.group !== undefined ? siblingsText(doc, sc) : callScope(doc.text, at);
   // URLs in the scope decide first: a download from an artifact server is not about MISP even if its path says "misp".
-  const hosts = urlHosts(scope);
+  // A settings block with no URL of its own (Grafana's jsonData) belongs to the entry around it.
+  let hosts = urlHosts(scope);
+  if (!hosts.length && sc?.parentGroup !== undefined) hosts = urlHosts(groupText(doc, sc.parentGroup) ?? '');
   if (hosts.length) return hosts.some((h) => /misp/i.test(h.host) || hasMispEndpoint(h.url));
   if (mentionsMisp(scope)) return true;
   if (aboutOtherService(scope)) return false;
@@ -51,6 +53,11 @@ const SIBLINGS = new WeakMap<Doc, Map<number, string>>();
 
 /** Keys and values of the mapping, object, block or section that holds a value. */
 export function siblingsText(doc: Doc, sc: Scalar): string {
+  return groupText(doc, sc.group as number) ?? lineAt(doc.text, sc.start);
+}
+
+/** Keys and values of the scalars directly in one group. */
+function groupText(doc: Doc, group: number): string | undefined {
   let byGroup = SIBLINGS.get(doc);
   if (!byGroup) {
     byGroup = new Map();
@@ -60,7 +67,7 @@ export function siblingsText(doc: Doc, sc: Scalar): string {
     }
     SIBLINGS.set(doc, byGroup);
   }
-  return byGroup.get(sc.group as number) ?? lineAt(doc.text, sc.start);
+  return byGroup.get(group);
 }
 
 /** The call expression around an offset (`requests.get(..., verify=False)` over several lines), else its line. */
