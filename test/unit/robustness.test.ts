@@ -92,6 +92,13 @@ describe('suppressions: misp-guard-ignore', () => {
     expectFindings(`# misp-guard-ignore-file\nimport pymisp\nmisp_key = "${K}"\n`, 's.py', []);
     expectFindings(`import pymisp\nmisp_key = "${K}"  # misp-guard-ignore\n`, 's.py', [{ rule: 'hardcoded-key', line: 2, text: K }], '', { honourSuppressions: false });
   });
+  it('counts only as a whole word in a comment: not in a string, not as part of a longer word', () => {
+    expectFindings(`import pymisp\nhelp = "see misp-guard-ignore-file in the docs"\nmisp_key = "${K}"\n`, 's.py', [{ rule: 'hardcoded-key', line: 3, text: K }]);
+    expectFindings(`{"misp": {"note": "misp-guard-ignore-file-handling", "key": "${K}"}}\n`, 'c.json', [{ rule: 'plaintext-config-key', line: 1, text: K }]);
+    expectFindings(`{\n  "//": "misp-guard-ignore-file: plaintext-config-key",\n  "misp": {"key": "${K}"}\n}\n`, 'c.json', []);
+    expectFindings(`/*\n * misp-guard-ignore-file\n */\n// misp\nconst mispKey = '${K}';\n`, 'a.js', []);
+    expectFindings(`[misp]\n; misp-guard-ignore-next-line\nkey = ${K}\n`, 'm.ini', []);
+  });
 });
 
 describe('options', () => {

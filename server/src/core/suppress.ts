@@ -4,6 +4,8 @@
  * - `misp-guard-ignore-next-line` suppresses the findings on the next line;
  * - `misp-guard-ignore-file` anywhere suppresses the whole file.
  * Each may name rule ids after a space or colon (`misp-guard-ignore: hardcoded-key, key-in-url`).
+ * A directive counts only as a whole word in a comment (or a JSON `"//"` member): the same words in
+ * a string or in prose (`"see misp-guard-ignore-file"`, `misp-guard-ignore-file-handling`) do nothing.
  */
 import type { RuleId } from './types';
 import { RULE_IDS } from './types';
@@ -15,7 +17,9 @@ export interface Suppressions {
   lines: Map<number, Set<RuleId> | 'all'>;
 }
 
-const DIRECTIVE = /misp-guard-ignore(-next-line|-file)?(?:[ \t]*:?[ \t]*((?:[a-z-]+)(?:[ \t]*,[ \t]*[a-z-]+)*))?/g;
+const DIRECTIVE = /misp-guard-ignore(-next-line|-file)?(?![\w-])(?:[ \t]*:?[ \t]*((?:[a-z-]+)(?:[ \t]*,[ \t]*[a-z-]+)*))?/g;
+/** A comment opener before the directive on its line, in any of the formats (or a JSON "//" member, a block comment's `*`). */
+const COMMENT_BEFORE = /#|\/\/|\/\*|<!--|--|;|%|\{-|\(\*|^\s*\*|\bREM\b|::|^\s*'|"\/\/"\s*:\s*"/i;
 
 function rulesOf(list: string | undefined): Set<RuleId> | 'all' {
   if (!list) return 'all';
@@ -34,6 +38,9 @@ export function readSuppressions(text: string, starts: readonly number[]): Suppr
   if (!text.includes('misp-guard-ignore')) return out;
   DIRECTIVE.lastIndex = 0;
   for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
+    let ls = m.index;
+    while (ls > 0 && m.index - ls < 400 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
+    if (!COMMENT_BEFORE.test(text.slice(ls, m.index))) continue;
     const rules = rulesOf(m[2]);
     if (m[1] === '-file') { out.file = merge(out.file, rules); continue; }
     const line = lineOf(starts, m.index) + (m[1] === '-next-line' ? 1 : 0);
