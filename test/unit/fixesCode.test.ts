@@ -75,7 +75,7 @@ describe('fix plans: exact forms', () => {
   it('Python: embedded keys become f-strings, braces escaped; bytes and raw prefixes handled', () => {
     const t = src('py/header.py');
     assert.match(fixed('h.py', t, 'env', 0), /^import os\nimport requests\nAUTH = f"Authorization: \{os\.environ\['MISP_KEY'\]\}"\n/);
-    assert.match(fixed('h.py', t, 'env', 1), /MISP_TPL_KEY = f"\{\{0\}\}:\{os\.environ\['MISP_KEY'\]\}"/);
+    assert.match(fixed('h.py', t, 'env', 1), /MISP_TPL_KEY = f"\{\{0\}\}:\{os\.environ\['MISP_TPL_KEY'\]\}"/);
     assert.match(fixed('h.py', t, 'env', 2), /headers=\{"Authorization": os\.environ\["MISP_KEY"\]\[:40\]\}/);
     assert.match(fixed('f.py', src('py/fstring.py'), 'env'), /"Authorization": f"\{misp_prefix\}\{os\.environ\['MISP_KEY'\]\}"/);
     assert.match(fixed('b.py', src('py/bytes.py'), 'env', 0), /misp_key = os\.environ\["MISP_KEY"\]\.encode\(\)\n/);
@@ -143,7 +143,7 @@ describe('fix plans: exact forms', () => {
     assert.match(fixed('s.rb', src('rb/setup.rb'), 'env', 1), /config\.auth_header = 'Token ' \+ ENV\.fetch\('MISP_KEY'\)\n/);
     assert.match(fixed('s.rb', src('rb/setup.rb'), 'vault', 0), /^# frozen_string_literal: true\nrequire "json"\nrequire "net\/http"\nrequire "misp"\n/);
     assert.match(fixed('c.php', src('php/conf.php'), 'env', 0), /define\('MISP_KEY', getenv\('MISP_KEY'\)\);/);
-    assert.match(fixed('c.php', src('php/conf.php'), 'env', 1), /define\('MISP_AUTH_KEY', getenv\('MISP_KEY'\)\);/);
+    assert.match(fixed('c.php', src('php/conf.php'), 'env', 1), /define\('MISP_AUTH_KEY', getenv\('MISP_AUTH_KEY'\)\);/);
     assert.match(fixed('h.php', src('php/header.php'), 'env'), /\$headers = \["Authorization: " \. getenv\('MISP_KEY'\), 'Accept: application\/json'\];/);
     assert.match(fixed('p.ps1', src('ps/pull.ps1'), 'env', 0), /^\$MispKey = \$env:MISP_KEY\n/);
     assert.match(fixed('p.ps1', src('ps/pull.ps1'), 'env', 1), /\$MispToken = 'Token ' \+ \$env:MISP_KEY\n/);
@@ -186,5 +186,45 @@ describe('fix plans: notebooks', () => {
   it('suppress goes at the end of the Python line, inside the JSON string', () => {
     const out = JSON.parse(fixed('n.ipynb', t, 'suppress')) as { cells: Array<{ source: string[] }> };
     assert.equal(out.cells[1].source[1], `misp_key = "${K}"  # misp-guard-ignore: hardcoded-key\n`);
+  });
+});
+
+describe('fix plans: places that take only constants, and languages without a runtime lookup idiom', () => {
+  it('Go: a struct tag default is dropped; the field is read from the variable the tag names', () => {
+    const t = `package config\n\ntype Config struct {\n\tMispURL string \`envconfig:"MISP_URL"\`\n\tMispKey string \`envconfig:"MISP_KEY" default:"${K}"\`\n}\n`;
+    assert.equal(fixed('config.go', t, 'env'), `package config\n\ntype Config struct {\n\tMispURL string \`envconfig:"MISP_URL"\`\n\tMispKey string \`envconfig:"MISP_KEY"\`\n}\n`);
+    assert.deepEqual(ids('config.go', t), ['env', 'suppress']);
+  });
+  it('PHP: no lookup in a class constant, a property default or a parameter default', () => {
+    assert.deepEqual(ids('a.php', `<?php\n// MISP\nclass A {\n    private const MISP_AUTH = '${K}';\n}\n`), ['suppress']);
+    assert.deepEqual(ids('b.php', `<?php\n// MISP\nclass B {\n    private string $mispKey = '${K}';\n}\n`), ['suppress']);
+    assert.deepEqual(ids('c.php', `<?php\n// MISP\nfunction pull(string $mispKey = '${K}') { return $mispKey; }\n`), ['suppress']);
+    assert.match(fixed('d.php', `<?php\n// MISP\nfunction pull() {\n    $mispKey = '${K}';\n}\n`, 'env'), /\$mispKey = getenv\('MISP_KEY'\);/);
+  });
+  it('C#: no lookup in an optional parameter or an attribute argument', () => {
+    assert.deepEqual(ids('A.cs', `// MISP\nclass A {\n    void Pull(string mispKey = "${K}") { }\n}\n`), ['suppress']);
+    assert.deepEqual(ids('B.cs', `// MISP\nclass B {\n    [MispAuth("${K}")]\n    void Pull() { }\n}\n`), ['suppress']);
+  });
+  it('C: a #define becomes getenv() with <stdlib.h>; a char array keeps its literal', () => {
+    assert.equal(fixed('m.c', `#include <stdio.h>\n\n#define MISP_AUTHKEY "${K}"\n`, 'env'), `#include <stdio.h>\n#include <stdlib.h>\n\n#define MISP_AUTHKEY getenv("MISP_AUTHKEY")\n`);
+    assert.deepEqual(ids('n.c', `#include <stdio.h>\n// MISP\nstatic const char misp_key[] = "${K}";\n`), ['suppress']);
+  });
+  it('C++: std::getenv with <cstdlib>, constexpr dropped', () => {
+    const t = `#include <string>\n\nnamespace misp {\nconstexpr const char* kMispKey = "${K}";\n}\n`;
+    assert.equal(fixed('m.cpp', t, 'env'), `#include <string>\n#include <cstdlib>\n\nnamespace misp {\nconst char* kMispKey = std::getenv("MISP_KEY");\n}\n`);
+  });
+  it('Rust: a const or static reads the variable at build time with env!(); a let binding gets no lookup', () => {
+    assert.equal(fixed('a.rs', `// MISP\npub const MISP_KEY: &str = "${K}";\n`, 'env'), `// MISP\npub const MISP_KEY: &str = env!("MISP_KEY");\n`);
+    const split = `// MISP\nconst MISP_KEY: &str = concat!(\n    "${K.slice(0, 20)}",\n    "${K.slice(20)}"\n);\n`;
+    assert.equal(fixed('b.rs', split, 'env'), `// MISP\nconst MISP_KEY: &str = concat!(\n    env!("MISP_KEY")\n);\n`);
+    assert.deepEqual(ids('c.rs', `// MISP\nfn main() {\n    let misp_key = "${K}";\n}\n`), ['suppress']);
+  });
+  it('Swift: ProcessInfo environment, Foundation imported once', () => {
+    assert.equal(fixed('a.swift', `// MISP\nstruct C {\n    let mispKey = "${K}"\n}\n`, 'env'), `import Foundation\n\n// MISP\nstruct C {\n    let mispKey = ProcessInfo.processInfo.environment["MISP_KEY"]!\n}\n`);
+    assert.equal(fixed('b.swift', `import Foundation\n// MISP\nlet mispKey = "${K}"\n`, 'env'), `import Foundation\n// MISP\nlet mispKey = ProcessInfo.processInfo.environment["MISP_KEY"]!\n`);
+  });
+  it('Clojure: (System/getenv …), (str …) around an embedded key', () => {
+    assert.equal(fixed('misp.clj', `(ns soc.misp)\n(def misp-key "${K}")\n`, 'env'), `(ns soc.misp)\n(def misp-key (System/getenv "MISP_KEY"))\n`);
+    assert.equal(fixed('h.clj', `(ns soc.misp)\n(def misp-auth "Token ${K}")\n`, 'env'), `(ns soc.misp)\n(def misp-auth (str "Token " (System/getenv "MISP_KEY")))\n`);
   });
 });

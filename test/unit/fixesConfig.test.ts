@@ -46,22 +46,23 @@ describe('fix plans: config, exact forms', () => {
   it('Compose: ${MISP_KEY}, keeping the scalar quoted', () => {
     assert.match(fixed('compose/docker-compose.yml', t('compose/docker-compose.yml'), 'env'), /\n {6}MISP_KEY: "\$\{MISP_KEY\}"\n$/);
   });
-  it('GitHub Actions: ${{ secrets.NAME }}', () => {
-    assert.match(fixed('.github/workflows/pull.yml', t('.github/workflows/pull.yml'), 'env'), /\n {6}MISP_API_KEY: \$\{\{ secrets\.MISP_KEY \}\}\n/);
+  it('GitHub Actions: ${{ secrets.NAME }}, keeping the name the workflow uses', () => {
+    assert.match(fixed('.github/workflows/pull.yml', t('.github/workflows/pull.yml'), 'env'), /\n {6}MISP_API_KEY: \$\{\{ secrets\.MISP_API_KEY \}\}\n/);
   });
   it('GitLab CI: a variable named like the CI/CD variable is removed; others read $NAME; scripts get shell quoting', () => {
     assert.equal(fixed('ci2/.gitlab-ci.yml', t('ci2/.gitlab-ci.yml'), 'env'), `variables: {}\npull:\n  script:\n    - python pull.py --misp-key "$MISP_KEY"\n`);
-    assert.match(fixed('ci/.gitlab-ci.yml', t('ci/.gitlab-ci.yml'), 'env', 0), /\n {2}MISP_TOKEN_KEY: "\$MISP_KEY"\n/);
+    assert.equal(fixed('ci/.gitlab-ci.yml', t('ci/.gitlab-ci.yml'), 'env', 0), `variables:\n  MISP_URL: "https://misp.example.org"\npull:\n  script:\n    - "curl -H 'Authorization: ${K2}' https://misp.example.org/events/index"\n`);
     assert.match(fixed('ci/.gitlab-ci.yml', t('ci/.gitlab-ci.yml'), 'env', 1), /- "curl -H 'Authorization: '\\"\$\{MISP_KEY\}\\" https:\/\/misp\.example\.org\/events\/index"\n/);
   });
   it('Kubernetes: value → valueFrom.secretKeyRef (block and flow); Vault adds an ExternalSecret once', () => {
     const out = fixed('k8s/deploy.yaml', t('k8s/deploy.yaml'), 'env', 0);
-    assert.match(out, /\n {12}- name: MISP_KEY\n {14}valueFrom:\n {16}secretKeyRef:\n {18}name: misp-credentials\n {18}key: api-key\n/);
-    assert.match(fixed('k8s/deploy.yaml', t('k8s/deploy.yaml'), 'env', 1), /- \{name: MISP_BACKUP_KEY, valueFrom: \{secretKeyRef: \{name: misp-credentials, key: api-key\}\}\}/);
+    assert.match(out, /\n {12}- name: MISP_KEY\n {14}valueFrom:\n {16}secretKeyRef:\n {18}name: misp-credentials\n {18}key: misp-key\n/);
+    assert.match(fixed('k8s/deploy.yaml', t('k8s/deploy.yaml'), 'env', 1), /- \{name: MISP_BACKUP_KEY, valueFrom: \{secretKeyRef: \{name: misp-credentials, key: misp-backup-key\}\}\}/, 'each variable gets its own key in the Secret');
     const v1 = fixed('k8s/deploy.yaml', t('k8s/deploy.yaml'), 'vault', 0);
     assert.match(v1, /\n---\n# misp-guard: [^\n]*\napiVersion: external-secrets\.io\/v1beta1\nkind: ExternalSecret\n/);
     const v2 = fixed('k8s/deploy.yaml', v1, 'vault', 0);
-    assert.equal((v2.match(/kind: ExternalSecret/g) ?? []).length, 1);
+    assert.equal((v2.match(/kind: ExternalSecret/g) ?? []).length, 1, 'one ExternalSecret per target Secret');
+    assert.match(v2, /\n  data:\n    - secretKey: misp-backup-key\n      remoteRef:\n        key: misp\n        property: api_key\n    - secretKey: misp-key\n/);
   });
   it('Kubernetes Secret: no env plan; Vault removes the entry and merges it back with External Secrets', () => {
     const f = analyzeText(t('k8s/secret.yaml'), { path: 'k8s/secret.yaml' }).findings[0];
@@ -178,7 +179,7 @@ describe('fix plans: suppression forms and guards', () => {
     assert.equal(analyzeText(t, { path: 'p.jsx' }).findings.length, 1);
     assert.match(sup('p.jsx', t), /^\/\/ misp-guard-ignore-file: hardcoded-key\n\/\/ MISP panel/);
   });
-  it('JSON with comments gets a // line; plain JSON a "//" member; a second "//" member is declined', () => {
+  it('JSON with comments gets a // line; plain JSON a "//" member; where the object has one, a file-level member at the top', () => {
     const jsonc = `{\n  // MISP connection\n  "misp": {\n    "url": "https://misp.example.org",\n    "key": "${K}"\n  }\n}\n`;
     assert.match(sup('settings.json', jsonc), /\n {4}\/\/ misp-guard-ignore-next-line: plaintext-config-key\n {4}"key"/);
     const json = `{\n  "misp": {\n    "url": "https://misp.example.org",\n    "key": "${K}"\n  }\n}\n`;
@@ -187,7 +188,22 @@ describe('fix plans: suppression forms and guards', () => {
     assert.doesNotThrow(() => JSON.parse(once));
     const twice = `{\n  "misp": {\n    "//": "note",\n    "key": "${K}"\n  }\n}\n`;
     const f = analyzeText(twice, { path: 'c.json' }).findings[0];
-    assert.ok(!planFixes(twice, f).some((p) => p.id === 'suppress'));
+    const file = planFixes(twice, f).find((p) => p.id === 'suppress')!;
+    const out = applyEdits(twice, file.edits);
+    assert.equal(out, `{\n  "//": "misp-guard-ignore-file: plaintext-config-key",\n  "misp": {\n    "//": "note",\n    "key": "${K}"\n  }\n}\n`);
+    assert.deepEqual(analyzeText(out, { path: 'c.json' }).findings, []);
+    const full = `{\n  "//": "top",\n  "misp": {\n    "//": "note",\n    "key": "${K}"\n  }\n}\n`;
+    const g = analyzeText(full, { path: 'c.json' }).findings[0];
+    assert.ok(!planFixes(full, g).some((p) => p.id === 'suppress'), 'no second "//" member in any object');
+  });
+  it('JSON: a key in an array shared with other values gets a file-level "//" member', () => {
+    const t = `{\n  "servers": [\n    ["https://misp.example.org", "${K}", true]\n  ]\n}\n`;
+    const f = analyzeText(t, { path: 'puller.json' }).findings[0];
+    const p = planFixes(t, f).find((x) => x.id === 'suppress')!;
+    const out = applyEdits(t, p.edits);
+    assert.doesNotThrow(() => JSON.parse(out));
+    assert.match(out, /^\{\n  "\/\/": "misp-guard-ignore-file: plaintext-config-key",\n  "servers"/);
+    assert.deepEqual(analyzeText(out, { path: 'puller.json' }).findings, []);
   });
   it('Python: inside a multi-line string the directive covers the file', () => {
     assert.match(sup('t.py', `import pymisp\nCONFIG = """\n[misp]\nkey = ${K}\n"""\n`), /^# misp-guard-ignore-file: hardcoded-key\nimport pymisp\n/);

@@ -12,7 +12,7 @@ export type Q = '"' | "'";
 export type Expr = (q: Q) => string;
 
 /** The expression that reads environment variable `name`, or undefined where there is no idiomatic one. */
-export function envExpr(format: FormatId, name: string, opts: { usingSystem?: boolean } = {}): Expr | undefined {
+export function envExpr(format: FormatId, name: string, opts: { usingSystem?: boolean; cpp?: boolean } = {}): Expr | undefined {
   switch (format) {
     case 'python': return (q) => `os.environ[${q}${name}${q}]`;
     case 'javascript': case 'typescript': return () => `process.env.${name}`;
@@ -24,6 +24,10 @@ export function envExpr(format: FormatId, name: string, opts: { usingSystem?: bo
     case 'perl': return () => `$ENV{${name}}`;
     case 'lua': return () => `os.getenv("${name}")`;
     case 'r': return () => `Sys.getenv("${name}")`;
+    case 'clojure': return () => `(System/getenv "${name}")`;
+    case 'c': return () => `${opts.cpp ? 'std::' : ''}getenv("${name}")`;
+    case 'rust': return () => `env!("${name}")`;
+    case 'swift': return () => `ProcessInfo.processInfo.environment["${name}"]!`;
     case 'powershell': return () => `$env:${name}`;
     case 'shell': return () => `"$${name}"`;
     case 'batch': return () => `%${name}%`;
@@ -140,9 +144,14 @@ export function composeLiteral(span: KeySpan, expr: Expr, o: ComposeOpts): strin
       const side = (p: Part) => (dq(p) ? `"${p.content}"` : lit(p));
       return `${hasB ? side(b) : ''}"${ref}"${hasA ? side(a) : ''}`;
     }
+    case 'c': case 'rust':
+      // C and Rust strings do not concatenate with a lookup: only a whole literal is replaced.
+      return alone ? expr('"') : undefined;
+    case 'clojure':
+      return alone ? expr('"') : `(str ${[hasB ? lit(b) : '', expr('"'), hasA ? lit(a) : ''].filter(Boolean).join(' ')})`;
     case 'r':
       return alone ? expr('"') : `paste0(${[hasB ? lit(b) : '', expr('"'), hasA ? lit(a) : ''].filter(Boolean).join(', ')})`;
-    case 'ruby': case 'powershell': case 'go': case 'java': case 'kotlin': case 'groovy': case 'csharp': case 'php': case 'perl': case 'lua': {
+    case 'ruby': case 'powershell': case 'go': case 'java': case 'kotlin': case 'groovy': case 'csharp': case 'php': case 'perl': case 'lua': case 'swift': {
       if (alone) return expr(q0);
       if ((format === 'java' || format === 'csharp') && (b.frag.quote === '"""' || a.frag.quote === '"""')) return undefined;
       if (b.frag === a.frag && format !== 'php') {

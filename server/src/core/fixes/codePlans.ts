@@ -2,7 +2,7 @@
 import { lineEndAt, lineStartAt } from '../text';
 import { composeLiteral, envExpr, heredocRef, vaultExpr, VAULT_HELPER, type ComposeOpts, type Expr } from './codeExpr';
 import { appendBlock, insertLines, nextLineStart } from './edits';
-import { csharpUsesSystem, goImportEdits, pythonImportEdits, rubyRequireEdits } from './imports';
+import { csharpUsesSystem, goImportEdits, includeEdits, pythonImportEdits, rubyRequireEdits, swiftFoundationEdits } from './imports';
 import { fragmentsOf, keySpan, tokenAt, tokensOf, type KeySpan } from './literal';
 import type { FixPlan, KeyCtx, OffsetEdit } from './model';
 import { awaitAllowed, braceDepth, directlyInClass, enclosingClass, matchingClose } from './scopes';
@@ -24,7 +24,7 @@ export function codeKeyPlans(c: KeyCtx): FixPlan[] {
   const { text, fix, format } = c;
   const tok = tokenAt(text, format, fix.valueStart);
   const usingSystem = csharpUsesSystem(text);
-  const env = envExpr(format, c.envVar, { usingSystem });
+  const env = envExpr(format, c.envVar, { usingSystem, cpp: format === 'c' && isCpp(text) });
   const vault = vaultExpr(format, c.settings.vault, { usingSystem });
   const plans: FixPlan[] = [];
   const envPlan = (edits: OffsetEdit[] | undefined, note?: string): void => {
@@ -39,8 +39,15 @@ export function codeKeyPlans(c: KeyCtx): FixPlan[] {
     return plans;
   }
   if (!tok) {
+    const magic = format === 'python' ? ipythonEnvMagic(c) : undefined;
+    if (magic) { plans.push(magic); return plans; }
     if (env) envPlan(bareEdits(c, env, 'env'));
     if (vault && format === 'shell') vaultPlan(bareEdits(c, vault, 'vault'));
+    return plans;
+  }
+  if (format === 'go' && tok.quote === '`') {
+    const tag = goTagDefaultPlan(c, tok.contentStart, tok.contentEnd);
+    if (tag) plans.push(tag);
     return plans;
   }
   const frags = fragmentsOf(text, format, fix);
@@ -49,6 +56,43 @@ export function codeKeyPlans(c: KeyCtx): FixPlan[] {
   if (env) envPlan(literalEdits(c, span, env, 'env'));
   if (vault) vaultPlan(literalEdits(c, span, vault, 'vault'));
   return plans;
+}
+
+/**
+ * A Go struct tag default (`MispKey string \`envconfig:"MISP_KEY" default:"…"\``): the field is already read
+ * from the variable the tag names, so the fix drops the default.
+ */
+function goTagDefaultPlan(c: KeyCtx, tagStart: number, tagEnd: number): FixPlan | undefined {
+  const { text, fix } = c;
+  const tag = text.slice(tagStart, tagEnd);
+  const at = fix.valueStart - tagStart;
+  const m = /\s*\b(?:default|envDefault):"([^"]*)"/g;
+  for (let d = m.exec(tag); d; d = m.exec(tag)) {
+    const vs = d.index + d[0].length - d[1].length - 1;
+    if (at < vs || at + 40 > vs + d[1].length || d[1] !== text.slice(fix.valueStart, fix.valueStart + 40)) continue;
+    const name = /\b(?:envconfig|env):"([A-Za-z_]\w*)/.exec(tag)?.[1] ?? c.envVar;
+    const prefixed = /envconfig:/.test(tag) ? ' envconfig adds the prefix given to envconfig.Process (PREFIX_' + name + ').' : '';
+    return {
+      id: 'env', title: envTitle(name), edits: [{ start: tagStart + d.index, end: tagStart + d.index + d[0].length, newText: '' }], storesSecret: true, envVar: name, preferred: true,
+      note: `The field is read from ${name}; the default that held the key is removed.${prefixed}`,
+    };
+  }
+  return undefined;
+}
+
+/** IPython's `%env MISP_KEY=…` in a notebook cell: the variable comes from the environment Jupyter starts in instead. */
+function ipythonEnvMagic(c: KeyCtx): FixPlan | undefined {
+  const { text, fix } = c;
+  const ls = lineStartAt(text, fix.valueStart);
+  const le = lineEndAt(text, fix.valueStart);
+  const m = /^(\s*)%env\s+([A-Za-z_]\w*)(?:\s*=\s*|\s+)["']?$/.exec(text.slice(ls, fix.valueStart));
+  if (!m || !/^["']?\s*$/.test(text.slice(fix.valueStart + 40, le))) return undefined;
+  const name = m[2];
+  return {
+    id: 'env', title: envTitle(name), storesSecret: true, envVar: name, preferred: true,
+    edits: [{ start: ls + m[1].length, end: le, newText: `# ${name} is read from the environment (set it before starting Jupyter)` }],
+    note: `Start Jupyter with ${name} in its environment; the %env line that set it is now a comment.`,
+  };
 }
 
 function commentEdit(c: KeyCtx, expr: Expr): OffsetEdit {
@@ -123,13 +167,16 @@ function composeOpts(c: KeyCtx, span: KeySpan, kind: 'env' | 'vault'): ComposeOp
 }
 
 /**
- * Declarations that a lookup cannot initialise: Go `const`, Kotlin `const val`, C# `const`, PHP `const`.
+ * Declarations that a lookup cannot initialise: Go `const`, Kotlin `const val`, C# `const`, PHP `const`,
+ * and other places that take only constant expressions (PHP property and parameter defaults, C#
+ * optional parameters and attribute arguments, Go struct tags, C arrays and file-scope initialisers).
  * Returns replacement edits, undefined when nothing needs to change, or null when there is no safe rewrite.
  */
 function declarationFix(c: KeyCtx, span: KeySpan, replace: OffsetEdit): OffsetEdit[] | undefined | null {
   const { text, format } = c;
   const ls = lineStartAt(text, span.start);
   const before = text.slice(ls, span.start);
+  if (constantOnly(c, span, before)) return null;
   if (format === 'go') {
     const single = /^(\s*)const(\s+\w+(?:\s+[\w.*[\]]+)?\s*=\s*)$/.exec(before);
     if (single) return [{ start: ls + single[1].length, end: ls + single[1].length + 5, newText: 'var' }, replace];
@@ -155,6 +202,21 @@ function declarationFix(c: KeyCtx, span: KeySpan, replace: OffsetEdit): OffsetEd
     const m = /\bconst\s+/.exec(before);
     if (m) return [{ start: ls + m.index, end: ls + m.index + m[0].length, newText: directlyInClass(text, format, span.start) ? 'static readonly ' : '' }, replace];
   }
+  if (format === 'c') {
+    // C++ `constexpr` needs a constant; the lookup initialises the variable when the program starts.
+    const head = /(?:^|[;{}])([^;{}]*)$/.exec(text.slice(Math.max(0, span.start - 400), span.start))!;
+    const ce = /\bconstexpr\s+/.exec(head[1]);
+    if (ce) {
+      const at = span.start - head[1].length + ce.index;
+      return [{ start: at, end: at + ce[0].length, newText: '' }, replace];
+    }
+  }
+  if (format === 'rust') {
+    // const/static need a compile-time value: env!() reads the variable when the crate is built.
+    const stmt = /(?:^|[;{}])([^;{}]*)$/.exec(text.slice(Math.max(0, span.start - 400), span.start))![1].replace(/\/\/[^\n]*\n/g, '');
+    if (/^\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?(?:const|static)\s/.test(stmt)) return [replace];
+    return null;
+  }
   if (format === 'php') {
     const m = /^(\s*)const\s+([A-Za-z_]\w*)\s*=\s*$/.exec(before);
     if (m) {
@@ -163,6 +225,34 @@ function declarationFix(c: KeyCtx, span: KeySpan, replace: OffsetEdit): OffsetEd
     }
   }
   return undefined;
+}
+
+/** A place where the language accepts only a constant expression, so no lookup can stand in for the literal. */
+function constantOnly(c: KeyCtx, span: KeySpan, before: string): boolean {
+  const { text, format } = c;
+  switch (format) {
+    case 'go':
+      // A struct tag (`default:"…"`) is a string the program parses, not code.
+      return span.first.quote === '`';
+    case 'php':
+      if (/^\s*(?:(?:public|private|protected|final)\s+)+const\s/.test(before)) return true;
+      if (braceDepth(text, format, span.start) > 0 && /^\s*(?:(?:public|private|protected|static|readonly|var)\s+)+(?:\??[\w\\]+\s+)?\$\w+\s*=\s*$/.test(before)) return true;
+      return /(?:\bfunction\b[^{;]*|\bfn\b[^{;]*)[(,]\s*(?:\??[\w\\]+\s+)?&?\$\w+\s*=\s*$/.test(text.slice(Math.max(0, span.start - 400), span.start));
+    case 'csharp':
+      // Optional parameters and attribute arguments must be compile-time constants.
+      return /\[\s*\w+(?:\.\w+)*\s*\([^\]]*$/.test(before) || /\(\s*(?:[^()]*,\s*)?(?:this\s+)?[\w.<>?[\]]+\s+\w+\s*=\s*$/.test(text.slice(Math.max(0, span.start - 400), span.start)) && !/=>|=\s*new\b/.test(before);
+    case 'c':
+      // A char array takes a literal; outside any function an initialiser must be constant (C, not C++).
+      if (/\[\s*\w*\s*\]\s*=\s*$/.test(before)) return true;
+      return /^\s*(?:static\s+|const\s+|extern\s+)*(?:const\s+)?(?:char|wchar_t)\s*\*?\s*(?:const\s+)?\w+\s*=\s*$/.test(before) && braceDepth(text, format, span.start) === 0 && !isCpp(text);
+    default:
+      return false;
+  }
+}
+
+/** C++ rather than C: the lexer treats both as 'c'; namespaces, classes, std:: and iostream tell. */
+function isCpp(text: string): boolean {
+  return /\bstd::|\bnamespace\s+\w+|#include\s*<(?:iostream|string|cstdlib|vector|memory)>|\bclass\s+\w+\s*[:{]/.test(text);
 }
 
 /** Imports and helpers a lookup needs; undefined when the lookup cannot stand there. */
@@ -176,6 +266,8 @@ function supportEdits(c: KeyCtx, kind: 'env' | 'vault', at: number): OffsetEdit[
       return [...goImportEdits(text, ['encoding/json', 'net/http', 'os'], eol), ...helper];
     }
     case 'ruby': return kind === 'vault' ? rubyRequireEdits(text, ['json', 'net/http'], eol) : [];
+    case 'c': return includeEdits(text, isCpp(text) ? 'cstdlib' : 'stdlib.h', eol);
+    case 'swift': return swiftFoundationEdits(text, eol);
     case 'javascript': case 'typescript': {
       if (kind === 'env') return [];
       if (!awaitAllowed(text, format, at)) return undefined;

@@ -103,7 +103,10 @@ function systemdPlans(c: KeyCtx): FixPlan[] {
   const { text, fix } = c;
   const ls = lineStartAt(text, fix.valueStart);
   const line = text.slice(ls, lineEndAt(text, fix.valueStart));
-  if (/^\s*Exec\w*\s*=/.test(line)) {
+  // A command continued over several lines (`ExecStart=/bin/x \`, `  --misp-key KEY \`) starts where the first line does.
+  let cs = ls;
+  while (cs > 0 && /\\[ \t]*\r?\n$/.test(text.slice(Math.max(0, cs - 400), cs))) cs = lineStartAt(text, cs - 2);
+  if (/^\s*Exec\w*\s*=/.test(text.slice(cs, lineEndAt(text, cs)))) {
     return [plan(c, 'env', [{ ...keyRange(c), newText: `\${${c.envVar}}` }], `systemd expands \${${c.envVar}} from Environment= or EnvironmentFile= (mode 0600, outside the repository); add EnvironmentFile= to the [Service] section.`)];
   }
   const m = /^(\s*)Environment\s*=\s*/.exec(line);

@@ -33,8 +33,13 @@ export function existingEnvName(text: string): string | undefined {
   return best?.name;
 }
 
-/** The variable a plan uses: an explicit setting wins, then a name the file already reads, then the default. */
-export function chooseEnvVar(text: string, setting: string, explicit: boolean): string {
+/**
+ * The variable a plan uses: an explicit setting wins, then the name the key is stored under when it
+ * reads as an environment variable (`MISP_AUTHKEY=…` in a compose file, `MISP_API_KEY = "…"` in Python),
+ * then a MISP key variable the file already reads, then the default.
+ */
+export function chooseEnvVar(text: string, setting: string, explicit: boolean, keyNameInFile?: string): string {
   if (explicit) return setting;
-  return existingEnvName(text) ?? setting;
+  const own = keyNameInFile && /^[A-Z][A-Z0-9_]*$/.test(keyNameInFile) && keyName(keyNameInFile) ? keyNameInFile : undefined;
+  return own ?? existingEnvName(text) ?? setting;
 }

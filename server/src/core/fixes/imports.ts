@@ -131,3 +131,19 @@ export function rubyRequireEdits(text: string, libs: string[], eol: string): Off
 export function csharpUsesSystem(text: string): boolean {
   return /^\s*(?:global\s+)?using\s+System\s*;/m.test(text);
 }
+
+/** Edits that add `#include <header>` after the last include (or at the top), unless it is there. */
+export function includeEdits(text: string, header: string, eol: string): OffsetEdit[] {
+  if (new RegExp(`^\\s*#\\s*include\\s*<${header.replace('.', '\\.')}>`, 'm').test(text)) return [];
+  const includes = [...text.matchAll(/^[ \t]*#[ \t]*include\b.*$/gm)];
+  const at = includes.length ? nextLineStart(text, includes[includes.length - 1].index!) : 0;
+  return [insertLines(text, at, includes.length ? [`#include <${header}>`] : [`#include <${header}>`, ''], eol)];
+}
+
+/** Edits that add `import Foundation` to Swift source that has no Foundation (or UIKit/AppKit) import. */
+export function swiftFoundationEdits(text: string, eol: string): OffsetEdit[] {
+  if (/^\s*import\s+(?:Foundation|UIKit|AppKit|SwiftUI|Cocoa)\b/m.test(text)) return [];
+  const imports = [...text.matchAll(/^[ \t]*import[ \t]+\w.*$/gm)];
+  const at = imports.length ? nextLineStart(text, imports[imports.length - 1].index!) : 0;
+  return [insertLines(text, at, imports.length ? ['import Foundation'] : ['import Foundation', ''], eol)];
+}

@@ -63,7 +63,7 @@ function plainPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings, pri
   const eol = eolOf(text);
   const out: FixPlan[] = [];
   if (fix.type === 'key') {
-    const envVar = chooseEnvVar(priorCode ? `${priorCode}\n${text}` : text, s.envVarName, s.envVarExplicit);
+    const envVar = chooseEnvVar(priorCode ? `${priorCode}\n${text}` : text, s.envVarName, s.envVarExplicit, fix.name);
     out.push(...keyPlans({ text, ruleId, fix, format: fix.format, settings: s, envVar, eol, priorCode }));
   } else {
     out.push(...tlsPlans({ text, fix, format: fix.format, settings: s, eol }));

@@ -14,7 +14,7 @@ import type { FixPlan, OffsetEdit } from './model';
 
 type Mode = 'line' | 'next' | 'file';
 
-const HASH = new Set<FormatId>(['python', 'ruby', 'perl', 'r', 'powershell', 'shell', 'yaml', 'toml', 'hocon', 'hcl', 'logstash', 'dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'nginx']);
+const HASH = new Set<FormatId>(['python', 'ruby', 'perl', 'r', 'powershell', 'shell', 'zeek', 'yaml', 'toml', 'hocon', 'hcl', 'logstash', 'dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'nginx']);
 const SLASH = new Set<FormatId>(['javascript', 'typescript', 'go', 'java', 'kotlin', 'groovy', 'csharp', 'c', 'rust', 'swift', 'php']);
 /** Formats whose comments must stand on their own line (a trailing `#` would become part of the value). */
 const OWN_LINE = new Set<FormatId>(['dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'batch']);
@@ -23,6 +23,7 @@ function comment(format: FormatId, body: string): string | undefined {
   if (HASH.has(format)) return `# ${body}`;
   if (SLASH.has(format)) return `// ${body}`;
   if (format === 'lua') return `-- ${body}`;
+  if (format === 'clojure') return `;; ${body}`;
   if (format === 'batch') return `REM ${body}`;
   if (format === 'xml' || format === 'markdown') return `<!-- ${body} -->`;
   return undefined;
@@ -46,7 +47,9 @@ export function suppressPlan(text: string, ruleId: RuleId, fix: FixData, eol: st
   });
   if (format === 'json') {
     const edit = jsonDirective(text, at, ruleId, eol);
-    return edit && plan('next', [edit], 'JSON has no comments: the directive is a "//" member (the usual JSON comment convention) before the entry.');
+    if (edit) return plan('next', [edit], 'JSON has no comments: the directive is a "//" member (the usual JSON comment convention) before the entry.');
+    const file = jsonFileDirective(text, ruleId, eol);
+    return file && plan('file', [file], 'JSON has no comments, and this value shares its entry with others: the directive is a "//" member of the top-level object, for the whole file.');
   }
   const body = (m: Mode) => `misp-guard-ignore${m === 'next' ? '-next-line' : m === 'file' ? '-file' : ''}: ${ruleId}`;
   if (!comment(format, '')) return undefined;
@@ -161,6 +164,19 @@ function jsonDirective(text: string, at: number, ruleId: RuleId, eol: string): O
   // The entry shares its line with others: a first member on the same line, when the object opens there.
   if (lineStartAt(text, object.offset) === findingLine) return { start: object.offset + 1, end: object.offset + 1, newText: ` "//": "misp-guard-ignore: ${ruleId}",` };
   return undefined;
+}
+
+/** A `"//": "misp-guard-ignore-file: …"` member first in the top-level object, on a line of its own. */
+function jsonFileDirective(text: string, ruleId: RuleId, eol: string): OffsetEdit | undefined {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (!root || root.type !== 'object' || root.children?.some((p) => p.children?.[0]?.value === '//')) return undefined;
+  const first = root.children?.[0];
+  const member = `"//": "misp-guard-ignore-file: ${ruleId}"`;
+  if (!first) return undefined;
+  const ls = lineStartAt(text, first.offset);
+  const indent = text.slice(ls, first.offset);
+  if (indent.trim() === '' && lineStartAt(text, root.offset) !== ls) return insertLines(text, ls, [`${indent}${member},`], eol);
+  return { start: root.offset + 1, end: root.offset + 1, newText: ` ${member},` };
 }
 
 function hasComments(text: string): boolean {

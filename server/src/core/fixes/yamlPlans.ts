@@ -5,12 +5,16 @@
 import { isMap, isScalar } from 'yaml';
 import { envTitle, vaultTitle } from './codePlans';
 import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
-import { appendBlock, insertLines } from './edits';
+import { appendBlock, insertLines, nextLineStart } from './edits';
 import type { FixPlan, KeyCtx, OffsetEdit, VaultRef } from './model';
 import { helmSetPath, keyColumn, locatePair, mapEnd, removePairEdits, yamlShellEdit, yamlValueEdit, type Located } from './yamlEdit';
 
 const SECRET_NAME = 'misp-credentials';
-const SECRET_KEY = 'api-key';
+
+/** The Secret key that holds one variable's value: its name in kebab case (MISP_BACKUP_KEY → misp-backup-key), so keys never share one. */
+function secretKey(envVar: string): string {
+  return envVar.toLowerCase().replace(/_+/g, '-').replace(/^-+|-+$/g, '') || 'misp-key';
+}
 
 /** Env and Vault plans for a key in a YAML file. */
 export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
@@ -34,8 +38,8 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
     case 'kubernetes': {
       const edits = k8sEnvEdits(c);
       return [
-        ...env(edits, `The container now reads ${fix.name ?? 'the variable'} from Secret ${SECRET_NAME}, key ${SECRET_KEY}; create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${SECRET_KEY}="$${c.envVar}".`),
-        ...vault(edits && [...edits, ...externalSecret(c, SECRET_NAME, SECRET_KEY, false)], `Secret ${SECRET_NAME} is now filled from Vault by External Secrets Operator (an ExternalSecret is added to this file); it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`),
+        ...env(edits, `The container now reads ${fix.name ?? 'the variable'} from Secret ${SECRET_NAME}, key ${secretKey(c.envVar)}; create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${secretKey(c.envVar)}="$${c.envVar}".`),
+        ...vault(edits && [...edits, ...externalSecret(c, SECRET_NAME, secretKey(c.envVar), false)], `Secret ${SECRET_NAME} is now filled from Vault by External Secrets Operator (an ExternalSecret is added to this file); it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`),
       ];
     }
     case 'kubernetes-secret': {
@@ -50,7 +54,7 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
       const edits = helmEdits(c);
       if (edits) {
         return [
-          ...env(edits, `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${SECRET_KEY} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${SECRET_KEY}="$${c.envVar}".`),
+          ...env(edits, `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${secretKey(c.envVar)} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${secretKey(c.envVar)}="$${c.envVar}".`),
           ...vault(edits, `The chart now reads the existing Secret ${SECRET_NAME}; fill it from Vault (${v.mount}/${v.path}, field ${v.field}) with External Secrets Operator or the Vault Secrets Operator.`),
         ];
       }
@@ -106,10 +110,10 @@ function k8sEnvEdits(c: KeyCtx): OffsetEdit[] | undefined {
   if (!loc || fix.embedded || !isScalar(loc.pair.key) || loc.pair.key.value !== 'value' || !loc.map.has('name')) return undefined;
   const keyStart = (loc.pair.key as { range: number[] }).range[0];
   const end = (loc.pair.value as { range: number[] }).range[1];
-  if (loc.map.flow) return [{ start: keyStart, end, newText: `valueFrom: {secretKeyRef: {name: ${SECRET_NAME}, key: ${SECRET_KEY}}}` }];
+  if (loc.map.flow) return [{ start: keyStart, end, newText: `valueFrom: {secretKeyRef: {name: ${SECRET_NAME}, key: ${secretKey(c.envVar)}}}` }];
   const col = keyColumn(text, loc.pair);
   const pad = (n: number) => ' '.repeat(col + n);
-  return [{ start: keyStart, end, newText: ['valueFrom:', `${pad(2)}secretKeyRef:`, `${pad(4)}name: ${SECRET_NAME}`, `${pad(4)}key: ${SECRET_KEY}`].join(c.eol) }];
+  return [{ start: keyStart, end, newText: ['valueFrom:', `${pad(2)}secretKeyRef:`, `${pad(4)}name: ${SECRET_NAME}`, `${pad(4)}key: ${secretKey(c.envVar)}`].join(c.eol) }];
 }
 
 /** Helm values: move `env.NAME: KEY` to a sibling `envFromSecrets` map as an existing-secret reference. */
@@ -124,17 +128,27 @@ function helmEdits(c: KeyCtx): OffsetEdit[] | undefined {
   if (!target || !removal) return undefined;
   const col = keyColumn(text, target.items[0]);
   const pad = (n: number) => ' '.repeat(col + n);
-  return [...removal, insertLines(text, mapEnd(text, target), [`${pad(0)}${name}:`, `${pad(2)}name: ${SECRET_NAME}`, `${pad(2)}key: ${SECRET_KEY}`], c.eol)];
+  return [...removal, insertLines(text, mapEnd(text, target), [`${pad(0)}${name}:`, `${pad(2)}name: ${SECRET_NAME}`, `${pad(2)}key: ${secretKey(c.envVar)}`], c.eol)];
 }
 
 /** An ExternalSecret document appended to the file (once per target secret and key). */
 function externalSecret(c: KeyCtx, target: string, secretKey: string, merge: boolean, namespace?: string): OffsetEdit[] {
-  const name = `${target}-${secretKey}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
-  if (new RegExp(`kind:\\s*ExternalSecret[\\s\\S]*?name:\\s*${name}\\b`).test(c.text)) return [];
+  const name = target.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   const v: VaultRef = c.settings.vault;
+  const entry = [`    - secretKey: ${secretKey}`, '      remoteRef:', `        key: ${v.path}`, `        property: ${v.field}`];
+  // One ExternalSecret per target Secret: a second variable becomes another entry of its data.
+  const existing = [...c.text.matchAll(/^kind:[ \t]*ExternalSecret[ \t]*\r?$/gm)].map((m) => {
+    const end = c.text.slice(m.index!).search(/^---/m);
+    return { start: m.index!, body: c.text.slice(m.index!, end < 0 ? c.text.length : m.index! + end) };
+  }).find((d) => new RegExp(`^  target:\\s*\\r?\\n    name:[ \\t]*${target}[ \\t]*\\r?$`, 'm').test(d.body));
+  if (existing) {
+    if (new RegExp(`^    - secretKey:[ \\t]*${secretKey}[ \\t]*\\r?$`, 'm').test(existing.body)) return [];
+    const data = /^  data:[ \t]*\r?$/m.exec(existing.body);
+    return data ? [insertLines(c.text, nextLineStart(c.text, existing.start + data.index), entry, c.eol)] : [];
+  }
   const lines = [
     '---',
-    `# misp-guard: ${secretKey} of Secret ${target} comes from Vault (KV v2 ${v.mount}/${v.path}, field ${v.field}).`,
+    `# misp-guard: Secret ${target} is filled from Vault (KV v2 mount ${v.mount}).`,
     'apiVersion: external-secrets.io/v1beta1',
     'kind: ExternalSecret',
     'metadata:',
@@ -149,10 +163,7 @@ function externalSecret(c: KeyCtx, target: string, secretKey: string, merge: boo
     `    name: ${target}`,
     `    creationPolicy: ${merge ? 'Merge' : 'Owner'}`,
     '  data:',
-    `    - secretKey: ${secretKey}`,
-    '      remoteRef:',
-    `        key: ${v.path}`,
-    `        property: ${v.field}`,
+    ...entry,
   ];
   return [appendBlock(c.text, lines, c.eol)];
 }
