@@ -151,13 +151,28 @@ function toolVersion(): string {
   }
 }
 
+/** An unexpected error as text: its stack, or the name and message of an error-like object (one from a worker thread). */
+function internalErrorText(e: unknown): string {
+  if (e instanceof Error) return e.stack ?? e.message;
+  if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') {
+    const { name, message } = e as { name?: unknown; message: string };
+    return `${typeof name === 'string' ? name : 'Error'}: ${message}`;
+  }
+  // A worker thread's DOMException arrives as an empty object.
+  const text = String(e);
+  if (text !== '[object Object]') return text;
+  let json = '';
+  try { json = JSON.stringify(e); } catch { /* cyclic */ }
+  return `an error without a message (${json || 'object'}), probably from a scan worker thread`;
+}
+
 if (require.main === module) {
   const io: CliIo = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env };
   // exitCode, not exit(): large reports to a pipe must flush first.
   main(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   }, (e: unknown) => {
-    process.stderr.write(`misp-guard: internal error: ${redact(e instanceof Error ? e.stack ?? e.message : String(e))}\n`);
+    process.stderr.write(`misp-guard: internal error: ${redact(internalErrorText(e))}\n`);
     process.exitCode = EXIT.usage;
   });
 }

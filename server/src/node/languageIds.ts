@@ -4,7 +4,8 @@
  * so this only has to be roughly right.
  */
 
-const BY_EXTENSION: Readonly<Record<string, string>> = {
+/** Looked up with Map#get: a name such as `constructor` or `__proto__` must not reach Object.prototype. */
+const BY_EXTENSION: ReadonlyMap<string, string> = new Map(Object.entries({
   py: 'python', pyw: 'python', pyi: 'python', ipynb: 'json',
   js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascriptreact',
   ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact', vue: 'vue',
@@ -18,23 +19,23 @@ const BY_EXTENSION: Readonly<Record<string, string>> = {
   tf: 'terraform', tfvars: 'terraform', hcl: 'terraform',
   hocon: 'hocon', conf: 'plaintext', service: 'ini', xml: 'xml', md: 'markdown', txt: 'plaintext',
   mk: 'makefile', dockerfile: 'dockerfile', containerfile: 'dockerfile',
-};
+}));
 
-const BY_NAME: Readonly<Record<string, string>> = {
+const BY_NAME: ReadonlyMap<string, string> = new Map(Object.entries({
   dockerfile: 'dockerfile', containerfile: 'dockerfile', makefile: 'makefile', gnumakefile: 'makefile',
   jenkinsfile: 'groovy', gemfile: 'ruby', rakefile: 'ruby', vagrantfile: 'ruby',
   'application.conf': 'hocon', 'reference.conf': 'hocon',
-};
+}));
 
 /** Language id for a file path (`/` or `\` separated). Unknown names are `plaintext`. */
 export function languageIdForPath(path: string): string {
   const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
   const lower = base.toLowerCase();
-  const named = BY_NAME[lower];
+  const named = BY_NAME.get(lower);
   if (named) return named;
   if (lower.startsWith('.env') || lower.endsWith('.env')) return 'dotenv';
   if (lower.startsWith('dockerfile.') || lower.startsWith('containerfile.')) return 'dockerfile';
   const dot = lower.lastIndexOf('.');
   if (dot < 0) return 'plaintext';
-  return BY_EXTENSION[lower.slice(dot + 1)] ?? 'plaintext';
+  return BY_EXTENSION.get(lower.slice(dot + 1)) ?? 'plaintext';
 }

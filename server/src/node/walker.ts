@@ -88,7 +88,7 @@ export interface WalkOptions {
 }
 
 /** Directory names never entered while walking (an explicit root is still scanned, except `.git`). */
-const SKIPPED_DIRS: Readonly<Record<string, SkipReason>> = { '.git': 'git-dir', node_modules: 'dependency-dir' };
+const SKIPPED_DIRS: ReadonlyMap<string, SkipReason> = new Map([['.git', 'git-dir'], ['node_modules', 'dependency-dir']]);
 
 /**
  * Walks the given files and directories and yields analysable files (read and decoded) and skips.
@@ -147,7 +147,7 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
     }
     const id = `${st.dev}:${st.ino}`;
     if (st.isDirectory()) {
-      const excluded = SKIPPED_DIRS[name];
+      const excluded = SKIPPED_DIRS.get(name);
       if (excluded && !isRoot) {
         yield { kind: 'skip', path: p, reason: excluded, directory: true };
         return;
