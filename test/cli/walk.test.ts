@@ -115,4 +115,47 @@ describe('cli: walking the file tree', () => {
     const outside = scanJson(path.join(tree, 'assets'), path.join(tree, 'src', 'fetch.py')).report;
     assert.deepEqual(outside.findings.map((f) => f.path), ['../src/fetch.py', '../src/fetch.py']);
   });
+
+  describe('telling text from binary', () => {
+    const keys = [fakeKey(31), fakeKey(32), fakeKey(33), fakeKey(34), fakeKey(35)];
+    const env = (key: string): string => `MISP_URL=https://misp.example.org\r\nMISP_KEY=${key}\r\n`;
+    /** 'MZ', a DOS header whose offset 0x3c points past the first 8 KB, and there `sig` (a PE file has 'PE\0\0'); a key in between. */
+    const exe = (sig: string, key: string): Buffer => {
+      const at = 0x4141;
+      const head = Buffer.concat([Buffer.from(`MZ${'A'.repeat(58)}`), Buffer.from([0x41, 0x41, 0, 0])]);
+      const text = Buffer.from(`\nMISP_URL=https://misp.example.org\nMISP_KEY=${key}\n`);
+      return Buffer.concat([head, text, Buffer.alloc(at - head.length - text.length, 0x20), Buffer.from(sig, 'latin1'), Buffer.alloc(64, 0x20)]);
+    };
+    let dir: string;
+    before(() => {
+      dir = makeTree({
+        'region.env': `MZ_REGION=eu\nMISP_URL=https://misp.example.org\nMISP_KEY=${keys[0]}\n`,
+        'le.env': Buffer.from(env(keys[1]), 'utf16le'),
+        'be.env': Buffer.from(env(keys[2]), 'utf16le').swap16(),
+        'tool.exe': exe('PE\u0000\u0000', keys[3]),
+        'notpe.env': exe('PX\u0000\u0000', keys[4]),
+        // every other byte NUL, but the rest are control characters: not text
+        'samples.raw': Buffer.from(Array.from({ length: 512 }, (_, i) => (i % 2 === 0 ? i % 16 + 1 : 0))),
+      });
+    });
+    after(() => removeTree(dir));
+
+    it('scans a text that starts with MZ, and skips a file only when it has the PE header', () => {
+      const { report } = scanJson(dir, 'region.env', 'tool.exe', 'notpe.env');
+      assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.ruleId]), [['region.env', 3, 'plaintext-config-key'], ['notpe.env', 3, 'plaintext-config-key']]);
+      assert.deepEqual(report.skipped.map((s) => [s.path, s.reason]), [['tool.exe', 'binary']]);
+      assert.equal(report.summary.filesScanned, 2);
+    });
+
+    it('decodes UTF-16 without a byte-order mark, both byte orders, and still skips NUL-laced binary data', () => {
+      const r = runCli(['scan', '--format', 'json', 'le.env', 'be.env', 'samples.raw'], { cwd: dir });
+      const report = JSON.parse(r.stdout) as Omit<JsonReport, 'findings'> & { findings: { path: string; line: number; column: number; ruleId: string; preview?: string }[] };
+      assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.column, f.ruleId, f.preview]), [
+        ['le.env', 2, 10, 'plaintext-config-key', `${keys[1].slice(0, 4)}…`],
+        ['be.env', 2, 10, 'plaintext-config-key', `${keys[2].slice(0, 4)}…`],
+      ]);
+      assert.deepEqual(report.skipped.map((s) => [s.path, s.reason]), [['samples.raw', 'binary']]);
+      assert.equal(report.summary.filesScanned, 2);
+    });
+  });
 });

@@ -19,7 +19,7 @@ const BINARY_SNIFF_BYTES = 8192;
 export type SkipReason =
   | 'git-dir' // a `.git` directory or file: never read
   | 'dependency-dir' // `node_modules`
-  | 'binary' // several NUL bytes in the first 8 KB
+  | 'binary' // a binary format's magic number, or several NUL bytes in the first 8 KB
   | 'too-large' // over the size limit
   | 'already-visited' // reached again through a symlink or a repeated path (loops end here)
   | 'outside-root' // a symlink leading out of the folders being scanned (/proc, another project, ...)
@@ -216,30 +216,83 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
 }
 
 /**
- * Text of a file: UTF-8 (BOM dropped, as editors do), or UTF-16 when it starts with a UTF-16 BOM.
- * `undefined` for a binary file (several NUL bytes in the first 8 KB).
+ * Text of a file: UTF-8 (BOM dropped, as editors do), or UTF-16 when it starts with a UTF-16 BOM or,
+ * without one, when every other byte is NUL and it decodes to printable text (what Windows tools
+ * such as PowerShell's `>` write). `undefined` for a binary file (see {@link isBinary}).
  */
 export function decode(buf: Buffer): string | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
-  if (isBinary(buf.subarray(0, BINARY_SNIFF_BYTES))) return undefined;
+  const head = buf.subarray(0, BINARY_SNIFF_BYTES);
+  const utf16 = utf16WithoutBom(head);
+  if (utf16) {
+    const text = new TextDecoder(utf16).decode(buf);
+    if (mostlyPrintable(text.slice(0, BINARY_SNIFF_BYTES / 2))) return text;
+  }
+  if (isBinary(buf, head)) return undefined;
   const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   return buf.toString('utf8', start);
 }
 
-/** Magic numbers of common binary formats (PNG, GIF, JPEG, ZIP/JAR/docx, gzip, ELF, PE, Mach-O, class). */
-const MAGIC = [[0x89, 0x50, 0x4e, 0x47], [0x47, 0x49, 0x46, 0x38], [0xff, 0xd8, 0xff], [0x50, 0x4b, 0x03, 0x04], [0x1f, 0x8b],
-  [0x7f, 0x45, 0x4c, 0x46], [0x4d, 0x5a], [0xcf, 0xfa, 0xed, 0xfe], [0xca, 0xfe, 0xba, 0xbe]];
+/**
+ * Magic numbers of common binary formats (PNG, GIF, JPEG, ZIP/JAR/docx, gzip, ELF, Mach-O, class).
+ * Each starts with a byte no text starts with, or is long enough not to open a line of text by chance.
+ * PE/DOS executables (`MZ`) are checked apart: two letters are a plausible start of text.
+ */
+const MAGIC = [[0x89, 0x50, 0x4e, 0x47], [0x47, 0x49, 0x46, 0x38, 0x37, 0x61], [0x47, 0x49, 0x46, 0x38, 0x39, 0x61], [0xff, 0xd8, 0xff],
+  [0x50, 0x4b, 0x03, 0x04], [0x1f, 0x8b], [0x7f, 0x45, 0x4c, 0x46], [0xcf, 0xfa, 0xed, 0xfe], [0xca, 0xfe, 0xba, 0xbe]];
 
 /**
- * A binary file: a known magic number or several NUL bytes (compressed and executable data has them
- * every few hundred bytes). A stray NUL in a text file is not enough: it would hide a key in a .env.
+ * A binary file: a known magic number, a PE executable (`MZ` whose header at 0x3c points at
+ * `PE\0\0`), or several NUL bytes in the first 8 KB (compressed and executable data has them every
+ * few hundred bytes; a DOS executable's header too). A stray NUL in a text file is not enough: it
+ * would hide a key in a .env. Neither is a text that happens to start with `MZ` (`MZ_REGION=eu`).
  */
-function isBinary(head: Buffer): boolean {
+function isBinary(buf: Buffer, head: Buffer): boolean {
   if (MAGIC.some((m) => m.every((b, i) => head[i] === b))) return true;
+  if (isPortableExecutable(buf)) return true;
   let nuls = 0;
   for (let i = head.indexOf(0); i >= 0 && nuls < 4; i = head.indexOf(0, i + 1)) nuls++;
   return nuls >= 4;
+}
+
+/** `MZ`, a DOS header of at least 64 bytes, and at its offset 0x3c the position of a `PE\0\0` signature. */
+function isPortableExecutable(buf: Buffer): boolean {
+  if (buf.length < 64 || buf[0] !== 0x4d || buf[1] !== 0x5a) return false;
+  const pe = buf.readUInt32LE(0x3c);
+  return pe >= 64 && pe + 4 <= buf.length && buf[pe] === 0x50 && buf[pe + 1] === 0x45 && buf[pe + 2] === 0 && buf[pe + 3] === 0;
+}
+
+/**
+ * UTF-16 without a byte-order mark, told by where the NUL bytes are: the high byte of every ASCII
+ * character. Little-endian when (nearly) all odd bytes are NUL and (nearly) no even one is, and the
+ * other way round for big-endian.
+ */
+function utf16WithoutBom(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.floor(head.length / 2);
+  if (pairs < 2) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    if (head[i] === 0) evenNul++;
+    if (head[i + 1] === 0) oddNul++;
+  }
+  const most = (n: number): boolean => n >= pairs * 0.9;
+  const few = (n: number): boolean => n <= pairs * 0.02;
+  if (most(oddNul) && few(evenNul)) return 'utf-16le';
+  if (most(evenNul) && few(oddNul)) return 'utf-16be';
+  return undefined;
+}
+
+/** Printable text: at least 95% of it letters, marks, symbols, spaces, tabs and line breaks (no other control characters, no U+FFFD). */
+function mostlyPrintable(text: string): boolean {
+  if (text.length === 0) return false;
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || (c >= 0x7f && c < 0xa0) || c === 0xfffd) bad++;
+  }
+  return bad <= text.length * 0.05;
 }
 
 function errorCode(e: unknown): string {
