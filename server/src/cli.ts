@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { redact } from './core';
-import { BASELINE_HELP, MAIN_HELP, SCAN_HELP, USAGE_LINE, UsageError, parseCommandLine } from './cli/args';
+import { BASELINE_HELP, MAIN_HELP, SCAN_HELP, UsageError, parseCommandLine, usageText } from './cli/args';
 import type { Command } from './cli/args';
 import { runFix } from './cli/fix';
 import { FIX_HELP } from './cli/fixArgs';
@@ -36,7 +36,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     command = parseCommandLine(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`misp-guard: ${redact(e.message)}\n${USAGE_LINE}`);
+    io.stderr.write(`misp-guard: ${redact(e.message)}\n${usageText(e.command)}`);
     return EXIT.usage;
   }
   switch (command.kind) {

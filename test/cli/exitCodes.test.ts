@@ -31,22 +31,54 @@ describe('cli: commands and exit codes', () => {
     assert.equal(r.stdout.trim(), pkg.version);
   });
 
-  const usageErrors: [string, string[], RegExp][] = [
-    ['no command', [], /missing command/],
-    ['an unknown command', ['audit', '.'], /unknown command 'audit'/],
-    ['an unknown flag', ['scan', '--bogus', '.'], /Unknown option '--bogus'/],
-    ['an unknown format', ['scan', '--format', 'xml', '.'], /unknown format 'xml'/],
-    ['a format flag without value', ['scan', '--format'], /argument missing/],
-    ['a missing path', ['scan', 'no/such/dir'], /no such file or directory: no\/such\/dir/],
+  const SCAN_USAGE = "Usage: misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]\n       misp-guard scan --staged | --since REV | --history [options] [PATH...]\nRun 'misp-guard scan --help' for more.\n";
+  const BASELINE_USAGE = "Usage: misp-guard baseline [--output FILE] [options] [PATH...]\nRun 'misp-guard baseline --help' for more.\n";
+  const FIX_USAGE = "Usage: misp-guard fix --to env|vault [--write] [--store dotenv|vault] [options] PATH...\nRun 'misp-guard fix --help' for more.\n";
+  const MAIN_USAGE = "Usage: misp-guard scan|baseline|fix [options] [PATH...]\nRun 'misp-guard --help' for more.\n";
+  // Each usage error: one lower-case message, then the usage of the command that failed.
+  const usageErrors: [string, string[], string][] = [
+    ['no command', [], `misp-guard: missing command (scan, baseline or fix)\n${MAIN_USAGE}`],
+    ['an unknown command', ['audit', '.'], `misp-guard: unknown command 'audit' (expected scan, baseline or fix)\n${MAIN_USAGE}`],
+    ['an option before the command', ['--bogus'], `misp-guard: unknown option '--bogus' (options go after the command: scan, baseline or fix)\n${MAIN_USAGE}`],
+    ['an unknown flag', ['scan', '--bogus', '.'], `misp-guard: unknown option '--bogus'\n${SCAN_USAGE}`],
+    ['an unknown short flag', ['scan', '-x', '.'], `misp-guard: unknown option '-x'\n${SCAN_USAGE}`],
+    ['an unknown format', ['scan', '--format', 'xml', '.'], `misp-guard: unknown format 'xml' (expected text, json, sarif)\n${SCAN_USAGE}`],
+    ['a format flag without value', ['scan', '--format'], `misp-guard: --format needs a value\n${SCAN_USAGE}`],
+    ['a switch given a value', ['scan', '--staged=yes'], `misp-guard: --staged takes no value\n${SCAN_USAGE}`],
+    ['a negative --max-file-size', ['scan', '--max-file-size', '-1', '.'], `misp-guard: --max-file-size needs a size such as 500K or 5M, not '-1'\n${SCAN_USAGE}`],
+    ['--max-file-size=-1', ['scan', '--max-file-size=-1', '.'], `misp-guard: --max-file-size needs a size such as 500K or 5M, not '-1'\n${SCAN_USAGE}`],
+    ['--max-file-size followed by an option', ['scan', '--max-file-size', '--staged'], `misp-guard: --max-file-size needs a value (found the option '--staged' instead)\n${SCAN_USAGE}`],
+    ['a negative --jobs', ['scan', '-j', '-3', '.'], `misp-guard: --jobs needs a positive number, not '-3'\n${SCAN_USAGE}`],
+    ['--since followed by a dash value', ['scan', '--since', '-x'], `misp-guard: --since needs a value, and '-x' looks like an option (write --since=-x if it is the value)\n${SCAN_USAGE}`],
+    ['an empty path', ['scan', ''], `misp-guard: empty PATH argument (write '.' for the current directory)\n${SCAN_USAGE}`],
+    ['an empty path among others', ['scan', 'clean', ''], `misp-guard: empty PATH argument (write '.' for the current directory)\n${SCAN_USAGE}`],
+    ['baseline: an unknown flag', ['baseline', '--bogus'], `misp-guard: unknown option '--bogus'\n${BASELINE_USAGE}`],
+    ['baseline: an empty path', ['baseline', ''], `misp-guard: empty PATH argument (write '.' for the current directory)\n${BASELINE_USAGE}`],
+    ['baseline: a bad --max-file-size', ['baseline', '--max-file-size', 'lots'], `misp-guard: --max-file-size needs a size such as 500K or 5M, not 'lots'\n${BASELINE_USAGE}`],
+    ['baseline: --output without value', ['baseline', '-o'], `misp-guard: --output needs a value\n${BASELINE_USAGE}`],
+    ['fix: an unknown flag', ['fix', '--bogus'], `misp-guard: unknown option '--bogus'\n${FIX_USAGE}`],
+    ['fix: an empty path', ['fix', '--to', 'env', ''], `misp-guard: empty PATH argument (write '.' for the current directory)\n${FIX_USAGE}`],
   ];
-  for (const [what, args, message] of usageErrors) {
+  for (const [what, args, stderr] of usageErrors) {
     it(`exits 2 on ${what}`, () => {
       const r = runCli(args, { cwd: tree });
       assert.equal(r.status, 2, r.stderr);
-      assert.match(r.stderr, message);
+      assert.equal(r.stderr, stderr);
       assert.equal(r.stdout, '');
     });
   }
+
+  it('exits 2 on a missing path', () => {
+    const r = runCli(['scan', 'no/such/dir'], { cwd: tree });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /no such file or directory: no\/such\/dir/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('writes no baseline for an empty path', () => {
+    runCli(['baseline', ''], { cwd: tree });
+    assert.equal(fs.existsSync(path.join(tree, '.misp-guard-baseline.json')), false);
+  });
 
   it('exits 0 on a clean tree, in every format', () => {
     for (const format of ['text', 'json', 'sarif']) {

@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { FixUsageError, parseFixCommand } from './fixArgs';
+import { FIX_USAGE, FixUsageError, parseFixCommand } from './fixArgs';
 import type { FixCommand } from './fixArgs';
 
 /** Report formats of `scan`. */
@@ -40,13 +40,30 @@ export type Command =
   | ({ kind: 'baseline'; output: string } & WalkFlags)
   | FixCommand;
 
-/** A command line the CLI cannot run (exit code 2). */
-export class UsageError extends Error {}
+/** The commands a usage error can belong to. */
+export type CommandName = 'scan' | 'baseline' | 'fix';
 
-/** One line printed after a usage error. */
-export const USAGE_LINE = `Usage: misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]
+/** A command line the CLI cannot run (exit code 2). `command`: whose usage to print (none: the main one). */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: CommandName) {
+    super(message);
+  }
+}
+
+const SCAN_USAGE = `misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]
+       misp-guard scan --staged | --since REV | --history [options] [PATH...]`;
+const BASELINE_USAGE = 'misp-guard baseline [--output FILE] [options] [PATH...]';
+
+/** What is printed after a usage error: the usage of the command that failed, and where to read more. */
+export function usageText(command?: CommandName): string {
+  if (command === undefined) {
+    return `Usage: misp-guard scan|baseline|fix [options] [PATH...]
 Run 'misp-guard --help' for more.
 `;
+  }
+  const usage = command === 'scan' ? SCAN_USAGE : command === 'baseline' ? BASELINE_USAGE : FIX_USAGE;
+  return `Usage: ${usage}\nRun 'misp-guard ${command} --help' for more.\n`;
+}
 
 export const MAIN_HELP = `misp-guard: find leaked MISP API keys and disabled TLS verification
 
@@ -115,62 +132,56 @@ Exit codes: 0 written, 2 usage error.
 /** Parses argv (without the node and script entries). */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('missing command');
+  if (first === undefined) throw new UsageError('missing command (scan, baseline or fix)');
   if (first === '--help' || first === '-h' || first === 'help') {
     return { kind: 'help', topic: rest[0] === 'scan' || rest[0] === 'baseline' || rest[0] === 'fix' ? rest[0] : undefined };
   }
   if (first === '--version' || first === '-v' || first === '-V') return { kind: 'version' };
   if (first === 'baseline') return parseBaseline(rest);
   if (first === 'fix') {
+    let fix;
     try {
-      return parseFixCommand(rest);
+      fix = parseFixCommand(rest);
     } catch (e) {
-      throw e instanceof FixUsageError ? new UsageError(e.message) : e;
+      throw e instanceof FixUsageError ? new UsageError(plainParseMessage(e.message), 'fix') : e;
     }
+    if (fix.kind === 'fix') noEmptyPath(fix.paths, 'fix');
+    return fix;
   }
-  if (first !== 'scan') throw new UsageError(first.startsWith('-') ? `unknown option '${first}'` : `unknown command '${first}'`);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-        staged: { type: 'boolean' },
-        since: { type: 'string' },
-        history: { type: 'boolean' },
-        baseline: { type: 'string', short: 'b' },
-        'fail-on': { type: 'string' },
-        ...WALK_OPTIONS,
-      },
-    });
-  } catch (e) {
-    // parseArgs messages run on with advice about '--'; the first sentence is the point.
-    throw new UsageError(e instanceof Error ? e.message.split(/\.\s/)[0] : String(e));
+  if (first !== 'scan') {
+    throw new UsageError(first.startsWith('-') ? `unknown option '${first}' (options go after the command: scan, baseline or fix)` : `unknown command '${first}' (expected scan, baseline or fix)`);
   }
-  const { values, positionals } = parsed;
+  const options = {
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
+    staged: { type: 'boolean' },
+    since: { type: 'string' },
+    history: { type: 'boolean' },
+    baseline: { type: 'string', short: 'b' },
+    'fail-on': { type: 'string' },
+    ...WALK_OPTIONS,
+  } as const;
+  const { values, positionals } = parse(rest, options, 'scan');
   if (values.help) return { kind: 'help', topic: 'scan' };
   const format = values.format ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`unknown format '${format}' (expected ${FORMATS.join(', ')})`);
+    throw new UsageError(`unknown format '${format}' (expected ${FORMATS.join(', ')})`, 'scan');
   }
-  if (values.output === '') throw new UsageError('--output needs a file name');
-  if (values.baseline === '') throw new UsageError('--baseline needs a file name');
-  if (values.since !== undefined && values.since.trim() === '') throw new UsageError('--since needs a revision');
+  if (values.output === '') throw new UsageError('--output needs a file name', 'scan');
+  if (values.baseline === '') throw new UsageError('--baseline needs a file name', 'scan');
+  if (values.since !== undefined && values.since.trim() === '') throw new UsageError('--since needs a revision', 'scan');
   const failOn = values['fail-on'];
   if (failOn !== undefined && !(FAIL_ON as readonly string[]).includes(failOn)) {
-    throw new UsageError(`unknown --fail-on level '${failOn}' (expected ${FAIL_ON.join(' or ')})`);
+    throw new UsageError(`unknown --fail-on level '${failOn}' (expected ${FAIL_ON.join(' or ')})`, 'scan');
   }
-  if (values.staged && (values.since !== undefined || values.history)) throw new UsageError('--staged cannot be combined with --since or --history');
+  if (values.staged && (values.since !== undefined || values.history)) throw new UsageError('--staged cannot be combined with --since or --history', 'scan');
   const source: ScanSource = values.history ? { kind: 'history', since: values.since }
     : values.staged ? { kind: 'staged' }
       : values.since !== undefined ? { kind: 'since', rev: values.since } : { kind: 'tree' };
   return {
     kind: 'scan', format: format as Format, output: values.output, source, baseline: values.baseline,
-    failOn: failOn as FailOn | undefined, ...walkFlags(values, positionals),
+    failOn: failOn as FailOn | undefined, ...walkFlags(values, positionals, 'scan'),
   };
 }
 
@@ -182,22 +193,36 @@ const WALK_OPTIONS = {
   jobs: { type: 'string', short: 'j' },
 } as const;
 
-function walkFlags(values: { exclude?: string[]; 'max-file-size'?: string; 'no-gitignore'?: boolean; jobs?: string }, positionals: string[]): WalkFlags {
+function walkFlags(values: { exclude?: string[]; 'max-file-size'?: string; 'no-gitignore'?: boolean; jobs?: string }, positionals: string[], command: CommandName): WalkFlags {
   const exclude = values.exclude ?? [];
-  if (exclude.some((g) => g.trim() === '')) throw new UsageError('--exclude needs a glob');
+  if (exclude.some((g) => g.trim() === '')) throw new UsageError('--exclude needs a glob', command);
+  noEmptyPath(positionals, command);
+  let maxFileSize: number | undefined;
   let jobs = 0;
-  if (values.jobs !== undefined) {
-    if (!/^\d+$/.test(values.jobs) || Number(values.jobs) < 1) throw new UsageError(`--jobs needs a positive number, not '${values.jobs}'`);
-    // More threads than cores only cost memory (each worker holds its own engine and files).
-    jobs = Math.min(Number(values.jobs), Math.max(1, availableParallelism() * 2));
+  try {
+    if (values.jobs !== undefined) jobs = parseJobs(values.jobs);
+    if (values['max-file-size'] !== undefined) maxFileSize = parseSize(values['max-file-size']);
+  } catch (e) {
+    throw e instanceof UsageError ? new UsageError(e.message, command) : e;
   }
   return {
     paths: positionals.length ? positionals : ['.'],
     exclude,
-    maxFileSize: values['max-file-size'] === undefined ? undefined : parseSize(values['max-file-size']),
+    maxFileSize,
     gitignore: !values['no-gitignore'],
     jobs,
   };
+}
+
+/** An empty PATH argument (`''`, an unset variable) is a mistake, not the current directory. */
+function noEmptyPath(paths: readonly string[], command: CommandName): void {
+  if (paths.some((p) => p === '')) throw new UsageError("empty PATH argument (write '.' for the current directory)", command);
+}
+
+/** `--jobs N`: a positive number, capped (more threads than cores only cost memory: each worker holds its own engine and files). */
+function parseJobs(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--jobs needs a positive number, not '${text}'`);
+  return Math.min(Number(text), Math.max(1, availableParallelism() * 2));
 }
 
 /** `512`, `64K`, `5M`, `1G` (binary multiples) → bytes. */
@@ -209,19 +234,56 @@ export function parseSize(text: string): number {
 }
 
 function parseBaseline(rest: readonly string[]): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      allowPositionals: true,
-      strict: true,
-      options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, ...WALK_OPTIONS },
-    });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split(/\.\s/)[0] : String(e));
-  }
-  const { values, positionals } = parsed;
+  const options = { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, ...WALK_OPTIONS } as const;
+  const { values, positionals } = parse(rest, options, 'baseline');
   if (values.help) return { kind: 'help', topic: 'baseline' };
-  if (values.output === '') throw new UsageError('--output needs a file name');
-  return { kind: 'baseline', output: values.output ?? '.misp-guard-baseline.json', ...walkFlags(values, positionals) };
+  if (values.output === '') throw new UsageError('--output needs a file name', 'baseline');
+  return { kind: 'baseline', output: values.output ?? '.misp-guard-baseline.json', ...walkFlags(values, positionals, 'baseline') };
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/** Strict parseArgs, with its errors turned into short, lower-case messages of this command. */
+function parse<T extends OptionSpec>(args: readonly string[], options: T, command: CommandName) {
+  try {
+    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new UsageError(ambiguousValueMessage(message, args, options) ?? plainParseMessage(message), command);
+  }
+}
+
+/**
+ * `--max-file-size -1`: parseArgs will not take a value starting with '-' ("argument is ambiguous").
+ * Said plainly: the value is checked as the option's value would be, or the option is said to need one.
+ */
+function ambiguousValueMessage(message: string, args: readonly string[], options: OptionSpec): string | undefined {
+  const m = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(message);
+  if (!m) return undefined;
+  const long = m[1].startsWith('--') ? m[1].slice(2) : Object.keys(options).find((k) => options[k].short === m[1].slice(1));
+  const value = args[args.indexOf(m[1]) + 1];
+  if (long === undefined || value === undefined) return undefined;
+  const isOption = /^--?[\w-]/.test(value) && (value.startsWith('--') ? value.slice(2).split('=')[0] in options : Object.values(options).some((o) => o.short === value[1]));
+  if (!isOption) {
+    try {
+      if (long === 'max-file-size') parseSize(value);
+      if (long === 'jobs') parseJobs(value);
+    } catch (e) {
+      if (e instanceof UsageError) return e.message;
+      throw e;
+    }
+    return `--${long} needs a value, and '${value}' looks like an option (write --${long}=${value} if it is the value)`;
+  }
+  return `--${long} needs a value (found the option '${value}' instead)`;
+}
+
+/** A parseArgs message without its advice about '--', lower-case like the CLI's own messages. */
+export function plainParseMessage(message: string): string {
+  const first = message.split(/\.\s/)[0].replace(/\.$/, '');
+  let m: RegExpExecArray | null;
+  if ((m = /^Unknown option '([^']+)'/.exec(first))) return `unknown option '${m[1]}'`;
+  if ((m = /^Option '(?:-\w, )?(--?[\w-]+)(?: <value>)?' argument missing/.exec(first))) return `${m[1]} needs a value`;
+  if ((m = /^Option '(?:-\w, )?(--?[\w-]+)' does not take an argument/.exec(first))) return `${m[1]} takes no value`;
+  if ((m = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(first))) return `${m[1]} needs a value, not an option`;
+  return first.charAt(0).toLowerCase() + first.slice(1);
 }
