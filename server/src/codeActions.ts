@@ -10,11 +10,13 @@ import { redact } from './core';
 import { planFixes } from './core/fixes';
 import type { FixPlan, OffsetEdit } from './core/fixes';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import type { MispGuardDiagnosticData } from './diagnostics';
 import { combineFixes } from './fixCombine';
-import { diagnosticData, fixSettingsOf } from './fixData';
+import { diagnosticData, fitsLength, fixSettingsOf } from './fixData';
 import type { FixAllArgs, KeyFixArgs } from './fixData';
 import { APPLY_FIX_ALL_COMMAND, APPLY_KEY_FIX_COMMAND } from './protocol';
 import type { Settings } from './settings';
+import { describe } from './validation';
 
 /** The code action kind of "fix every misp-guard problem in this file". */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mispGuard`;
@@ -34,6 +36,8 @@ export interface CodeActionDeps {
   canApplyEdit(): boolean;
   /** The client takes versioned `documentChanges`. */
   versionedEdits(): boolean;
+  /** Where a diagnostic that could not be handled is reported (masked); the others still get their actions. */
+  log?: { warn(message: string): void };
 }
 
 /** True when a requested `only` list asks for actions of `kind` (kinds are hierarchical, `a.b` is inside `a`). */
@@ -49,32 +53,73 @@ export function toWorkspaceEdit(document: TextDocument, edits: readonly OffsetEd
   return { changes: { [document.uri]: textEdits } };
 }
 
-/** The code actions for a request. */
+/** The request's `only` list when it is a list of strings; anything else is read as no filter. */
+function onlyOf(context: unknown): string[] | undefined {
+  const only = typeof context === 'object' && context !== null ? (context as { only?: unknown }).only : undefined;
+  return Array.isArray(only) && only.every((k) => typeof k === 'string') ? only : undefined;
+}
+
+/** The request's diagnostics when they are a list (each one is checked on its own later). */
+function diagnosticsOf(context: unknown): unknown[] {
+  const list = typeof context === 'object' && context !== null ? (context as { diagnostics?: unknown }).diagnostics : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
+/**
+ * The code actions for a request. Every diagnostic is handled on its own: one whose data is forged,
+ * stale or malformed gets no action (and one that makes a builder fail is logged, masked), and the
+ * others keep theirs. Never rejects.
+ */
 export async function codeActions(params: CodeActionParams, deps: CodeActionDeps): Promise<CodeAction[]> {
-  const document = deps.document(params.textDocument.uri);
+  const uri: unknown = params?.textDocument?.uri;
+  const document = typeof uri === 'string' ? deps.document(uri) : undefined;
   if (!document) return [];
-  const settings = deps.settings(document.uri);
-  const out: CodeAction[] = [];
-  if (wants(params.context.only, CodeActionKind.QuickFix)) {
-    for (const diagnostic of params.context.diagnostics) out.push(...quickFixes(document, diagnostic, await settings, deps));
+  let settings: Settings;
+  try {
+    settings = await deps.settings(document.uri);
+  } catch (error) {
+    deps.log?.warn(describe('code actions: settings unavailable', document.uri, error));
+    return [];
   }
-  if (params.context.only && wants(params.context.only, FIX_ALL_KIND)) {
-    const all = fixAll(document, await settings, deps);
-    if (all) out.push(all);
+  const only = onlyOf(params.context);
+  const out: CodeAction[] = [];
+  if (wants(only, CodeActionKind.QuickFix)) {
+    for (const diagnostic of diagnosticsOf(params.context)) {
+      try {
+        out.push(...quickFixes(document, diagnostic, settings, deps));
+      } catch (error) {
+        deps.log?.warn(describe('code actions: a diagnostic was skipped', document.uri, error));
+      }
+    }
+  }
+  if (only && wants(only, FIX_ALL_KIND)) {
+    try {
+      const all = fixAll(document, settings, deps);
+      if (all) out.push(all);
+    } catch (error) {
+      deps.log?.warn(describe('code actions: fix-all failed', document.uri, error));
+    }
   }
   return out;
 }
 
-function quickFixes(document: TextDocument, diagnostic: Diagnostic, settings: Settings, deps: CodeActionDeps): CodeAction[] {
-  if (diagnostic.source !== DIAGNOSTIC_SOURCE) return [];
-  const data = diagnosticData(diagnostic.data);
+const isPosition = (p: unknown): boolean => typeof p === 'object' && p !== null
+  && Number.isSafeInteger((p as { line?: unknown }).line) && (p as { line: number }).line >= 0
+  && Number.isSafeInteger((p as { character?: unknown }).character) && (p as { character: number }).character >= 0;
+const isRange = (r: unknown): boolean => typeof r === 'object' && r !== null && isPosition((r as { start?: unknown }).start) && isPosition((r as { end?: unknown }).end);
+
+function quickFixes(document: TextDocument, diagnostic: unknown, settings: Settings, deps: CodeActionDeps): CodeAction[] {
+  if (typeof diagnostic !== 'object' || diagnostic === null || (diagnostic as Diagnostic).source !== DIAGNOSTIC_SOURCE) return [];
+  if (!isRange((diagnostic as Diagnostic).range)) return [];
+  const data = diagnosticData((diagnostic as Diagnostic).data);
   // Offsets of another version point at other text: offer nothing; fresh diagnostics are on their way.
   if (!data || data.version !== document.version) return [];
   const text = document.getText();
+  if (!fitsLength(data.fix, text.length)) return [];
   return planFixes(text, data, fixSettingsOf(settings))
     .filter((plan) => !plan.storesSecret || deps.canApplyEdit())
     .map((plan) => {
-      const action: CodeAction = { title: redact(plan.title), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] };
+      const action: CodeAction = { title: redact(plan.title), kind: CodeActionKind.QuickFix, diagnostics: [diagnostic as Diagnostic] };
       if (plan.preferred) action.isPreferred = true;
       if (plan.storesSecret) {
         const args: KeyFixArgs = { uri: document.uri, version: data.version, ruleId: data.ruleId, fix: data.fix, planId: plan.id };
@@ -89,8 +134,9 @@ function quickFixes(document: TextDocument, diagnostic: Diagnostic, settings: Se
 function fixAll(document: TextDocument, settings: Settings, deps: CodeActionDeps): CodeAction | undefined {
   const published = deps.published(document.uri);
   if (!published || published.version !== document.version) return undefined;
-  const findings = published.diagnostics.map((d) => diagnosticData(d.data)).filter((d) => d !== undefined);
-  const combined = combineFixes(document.getText(), findings, fixSettingsOf(settings));
+  const text = document.getText();
+  const findings = published.diagnostics.map((d) => diagnosticData(d.data)).filter((d): d is MispGuardDiagnosticData => d !== undefined && fitsLength(d.fix, text.length));
+  const combined = combineFixes(text, findings, fixSettingsOf(settings));
   if (combined.chosen.length === 0) return undefined;
   const title = `Fix all MISP Guard problems in this file (${combined.chosen.length})`;
   const action: CodeAction = { title, kind: FIX_ALL_KIND };
@@ -106,5 +152,7 @@ function fixAll(document: TextDocument, settings: Settings, deps: CodeActionDeps
 
 /** Plans of a key fix: exported for the executor, which rebuilds the same plan from the same data. */
 export function findPlan(document: TextDocument, args: KeyFixArgs, settings: Settings): FixPlan | undefined {
-  return planFixes(document.getText(), args, fixSettingsOf(settings)).find((p) => p.id === args.planId);
+  const text = document.getText();
+  if (!fitsLength(args.fix, text.length)) return undefined;
+  return planFixes(text, args, fixSettingsOf(settings)).find((p) => p.id === args.planId);
 }

@@ -13,6 +13,7 @@ import type { KeyFixOutcome } from './keyFixes';
 import { APPLY_FIX_ALL_COMMAND, APPLY_KEY_FIX_COMMAND, ReadSecretRequest, StoreSecretRequest } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
 import type { Settings } from './settings';
+import { describe } from './validation';
 
 /** What the feature needs besides the connection. */
 export interface FixFeatureDeps {
@@ -28,6 +29,7 @@ export class FixFeature {
   private documentChanges = false;
   private secretStorage = false;
   private readonly keyFixes: KeyFixes;
+  private readonly log: FixFeatureDeps['log'];
 
   constructor(private readonly connection: Connection, private readonly documents: TextDocuments<TextDocument>, deps: FixFeatureDeps) {
     const actionDeps: CodeActionDeps = {
@@ -36,6 +38,7 @@ export class FixFeature {
       published: (uri) => this.published.get(uri),
       canApplyEdit: () => this.applyEdit,
       versionedEdits: () => this.documentChanges,
+      log: deps.log,
     };
     this.keyFixes = new KeyFixes({
       ...actionDeps,
@@ -62,7 +65,8 @@ export class FixFeature {
       log: deps.log,
     });
     connection.onCodeAction((params) => codeActions(params, actionDeps));
-    connection.onExecuteCommand((params) => this.execute(params.command, params.arguments?.[0]));
+    connection.onExecuteCommand((params) => this.execute(params?.command, Array.isArray(params?.arguments) ? params.arguments[0] : undefined));
+    this.log = deps.log;
   }
 
   /** Reads the client's capabilities; returns the server capabilities to announce. */
@@ -83,10 +87,15 @@ export class FixFeature {
     else this.published.set(uri, { version: version ?? null, diagnostics });
   }
 
-  /** Runs one of the fix commands. */
-  execute(command: string, args: unknown): Promise<KeyFixOutcome | undefined> {
-    if (command === APPLY_KEY_FIX_COMMAND) return this.keyFixes.applyKeyFix(args);
-    if (command === APPLY_FIX_ALL_COMMAND) return this.keyFixes.applyFixAll(args);
-    return Promise.resolve(undefined);
+  /** Runs one of the fix commands. A failure is logged (masked) and answered as `failed`, never as an error that could quote the file. */
+  async execute(command: unknown, args: unknown): Promise<KeyFixOutcome | undefined> {
+    try {
+      if (command === APPLY_KEY_FIX_COMMAND) return await this.keyFixes.applyKeyFix(args);
+      if (command === APPLY_FIX_ALL_COMMAND) return await this.keyFixes.applyFixAll(args);
+    } catch (error) {
+      this.log.warn(describe(`${command} failed`, '', error));
+      return 'failed';
+    }
+    return undefined;
   }
 }
