@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
-import type { CancellationToken, Connection, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, Connection, Diagnostic, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { BaselineStore } from './baselineStore';
 import type { Finding } from './core';
@@ -21,6 +21,8 @@ import type { ScanProgress } from './workspaceScan';
 
 /** What the feature needs from the server. */
 export interface ScanFeatureDeps {
+  /** Sends diagnostics (the server's one way out for them, closed after shutdown). */
+  publish(params: { uri: string; diagnostics: Diagnostic[] }): void;
   settings(uri: string): Promise<Settings>;
   folders(): readonly string[];
   /** Analyse the open documents again (their baseline changed). */
@@ -43,7 +45,7 @@ export class ScanFeature {
     this.baselines = new BaselineStore((m) => deps.log.warn(m));
     this.results = new ScanResults({
       isOpen: (file) => this.isOpen(file),
-      publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+      publish: (uri, diagnostics) => deps.publish({ uri, diagnostics }),
       log: deps.log,
     });
     this.scanner = new WorkspaceScanner({

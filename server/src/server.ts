@@ -6,11 +6,15 @@ import { fileURLToPath } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ExitNotification,
+  Message,
   ProposedFeatures,
+  ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
-import type { InitializeParams, InitializeResult, WorkspaceFolder } from 'vscode-languageserver/node';
+import type { InitializeParams, InitializeResult, PublishDiagnosticsParams, WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentSettings } from './documentSettings';
 import { FixFeature } from './fixFeature';
@@ -31,7 +35,30 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 // Generic clients often start a server without flags: default to stdio rather than failing.
 if (!process.argv.slice(2).some((a) => TRANSPORT.test(a))) process.argv.push('--stdio');
 
-const connection = createConnection(ProposedFeatures.all);
+/**
+ * After `shutdown` (LSP: "If a server receives requests after a shutdown request those requests
+ * should error with InvalidRequest"): every message goes through this gate first. Requests, whatever
+ * their method (a second shutdown, an unknown method included), are routed to one handler that
+ * answers InvalidRequest; notifications other than `exit` are dropped, so nothing is opened or
+ * analysed any more; responses to the server's own requests still arrive.
+ */
+let shutDown = false;
+const AFTER_SHUTDOWN = 'mispGuard/$afterShutdown';
+const connection = createConnection(ProposedFeatures.all, {
+  messageStrategy: {
+    handleMessage(message, next) {
+      if (!shutDown || Message.isResponse(message)) return next(message);
+      if (Message.isRequest(message)) return next({ ...message, method: AFTER_SHUTDOWN } as Message);
+      if (Message.isNotification(message) && message.method === ExitNotification.method) return next(message);
+      return undefined;
+    },
+  },
+});
+connection.onRequest(AFTER_SHUTDOWN, () => new ResponseError(ErrorCodes.InvalidRequest, 'the server has been shut down; only exit is accepted'));
+/** Every diagnostics notification goes out through here: none after shutdown. */
+function publishDiagnostics(params: PublishDiagnosticsParams): void {
+  if (!shutDown) void connection.sendDiagnostics(params);
+}
 const documents = new TextDocuments(TextDocument);
 const log = {
   info: (m: string) => connection.console.info(m),
@@ -65,6 +92,7 @@ const fixes = new FixFeature(connection, documents, {
 
 // Workspace scans, their diagnostics for unopened files, file events and baselines.
 const scans = new ScanFeature(connection, documents, {
+  publish: publishDiagnostics,
   settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
   folders: () => folders,
   revalidate: () => validator.validateAll(),
@@ -78,17 +106,18 @@ const validator = new Validator({
   settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
   folders: () => folders,
   publish: (uri, version, diagnostics) => {
+    if (shutDown) return;
     fixes.remember(uri, version, diagnostics);
-    void connection.sendDiagnostics({ uri, version, diagnostics });
+    publishDiagnostics({ uri, version, diagnostics });
   },
   status: (params) => {
-    if (statusNotifications) void connection.sendNotification(StatusNotification, params);
+    if (statusNotifications && !shutDown) void connection.sendNotification(StatusNotification, params);
   },
   log,
 });
 
 const notebookOutputs = new NotebookOutputs({
-  publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+  publish: (uri, diagnostics) => publishDiagnostics({ uri, diagnostics }),
   openAsText: (uri) => documents.get(uri) !== undefined,
   options: async (uri) => {
     if (!settings) return undefined;
@@ -163,6 +192,7 @@ documents.onDidClose((e) => {
 });
 
 connection.onShutdown(() => {
+  shutDown = true;
   validator.dispose();
   scans.dispose();
 });

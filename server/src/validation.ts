@@ -88,6 +88,7 @@ export class Validator {
   private lastGeneration = 0;
   /** Notices last logged per document, so that typing does not repeat them. */
   private readonly lastNotices = new Map<string, string>();
+  private disposed = false;
 
   constructor(private readonly deps: ValidatorDeps, private readonly debounceMs = CHANGE_DEBOUNCE_MS) {}
 
@@ -108,16 +109,19 @@ export class Validator {
 
   /** Stops any pending run and clears the document's diagnostics (on close). */
   close(uri: string): void {
+    if (this.disposed) return;
     this.bump(uri);
     this.generations.delete(uri);
     this.lastNotices.delete(uri);
     this.deps.publish(uri, undefined, []);
   }
 
-  /** Cancels every pending run. */
+  /** Cancels every pending run; nothing is analysed or published afterwards (shutdown). */
   dispose(): void {
+    this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.generations.clear();
   }
 
   private bump(uri: string): number {
@@ -130,6 +134,7 @@ export class Validator {
   }
 
   private schedule(uri: string, delayMs: number): void {
+    if (this.disposed) return;
     const generation = this.bump(uri);
     const run = (): void => {
       this.timers.delete(uri);
