@@ -11,15 +11,20 @@ import { runFix } from './cli/fix';
 import { FIX_HELP } from './cli/fixArgs';
 import { formatJson } from './cli/jsonReport';
 import { formatSarif } from './cli/sarifReport';
-import type { ReportedFinding } from './cli/scan';
+import { displayPath } from './cli/scan';
+import type { ReportedFinding, ScanResult } from './cli/scan';
 import { runScanAsync } from './cli/scanRunner';
 import type { ScanRun } from './cli/scanRunner';
 import { formatFindingLines, formatNotices, formatSummary, formatText } from './cli/textReport';
 import { Baseline, BaselineError, buildBaseline, writeBaseline } from './node/baseline';
 import { GitError } from './node/git';
+import { SKIP_REASON_LABELS } from './node/walker';
 
-/** Exit codes of the CLI. */
-export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+/**
+ * Exit codes of the CLI. 2 covers usage errors and every case where the scan could not do what was
+ * asked (git error, unusable baseline, a named path missing, unreadable or skipped), findings or not.
+ */
+export const EXIT = { clean: 0, findings: 1, usage: 2, error: 2 } as const;
 
 /** Where the CLI writes; replaceable for in-process tests. */
 export interface CliIo {
@@ -69,18 +74,46 @@ function scanRun(command: Extract<Command, { kind: 'scan' | 'baseline' }>, io: C
   };
 }
 
-/** Paths that must exist: all of them, except for a history scan (a path may be long gone). */
-function missingPaths(command: Extract<Command, { kind: 'scan' | 'baseline' }>, io: CliIo): boolean {
-  if (command.kind === 'scan' && command.source.kind === 'history') return false;
-  const missing = command.paths.filter((p) => !fs.existsSync(path.resolve(io.cwd, p)));
-  if (missing.length === 0) return false;
-  io.stderr.write(`misp-guard: no such file or directory: ${missing.join(', ')}\n`);
-  return true;
+/**
+ * Paths named on the command line must exist and be readable (all of them, except for a history
+ * scan: a path may be long gone). Prints what is wrong and returns false when one is not.
+ */
+function pathsUsable(command: Extract<Command, { kind: 'scan' | 'baseline' }>, io: CliIo): boolean {
+  if (command.kind === 'scan' && command.source.kind === 'history') return true;
+  const missing: string[] = [];
+  const problems: string[] = [];
+  for (const p of command.paths) {
+    const abs = path.resolve(io.cwd, p);
+    try {
+      const st = fs.statSync(abs);
+      // Directories are listed and entered, files read: as root this always passes, and the walk reports what still fails.
+      fs.accessSync(abs, st.isDirectory() ? fs.constants.R_OK | fs.constants.X_OK : fs.constants.R_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') missing.push(p);
+      else problems.push(`misp-guard: cannot read ${p}: ${code === 'EACCES' || code === 'EPERM' ? `permission denied (${code})` : code ?? String(e)}\n`);
+    }
+  }
+  if (missing.length) io.stderr.write(redact(`misp-guard: no such file or directory: ${missing.join(', ')}\n`));
+  for (const line of problems) io.stderr.write(redact(line));
+  return missing.length === 0 && problems.length === 0;
+}
+
+/** Says which paths named on the command line were not scanned after all (binary, too large, FIFO, unreadable). */
+function reportUnscanned(result: ScanResult, io: CliIo): boolean {
+  for (const s of result.unscanned ?? []) {
+    io.stderr.write(redact(`misp-guard: ${displayPath(result, s.path)} was named but not scanned: ${SKIP_REASON_LABELS[s.reason]}${s.detail ? ` (${s.detail})` : ''}\n`));
+  }
+  return (result.unscanned ?? []).length > 0;
 }
 
 async function baseline(command: Extract<Command, { kind: 'baseline' }>, io: CliIo): Promise<number> {
-  if (missingPaths(command, io)) return EXIT.usage;
+  if (!pathsUsable(command, io)) return EXIT.error;
   const result = await runScanAsync(scanRun(command, io));
+  if (reportUnscanned(result, io)) {
+    io.stderr.write(redact(`misp-guard: baseline not written to ${command.output}: it would not cover every path asked for\n`));
+    return EXIT.error;
+  }
   const file = path.resolve(io.cwd, command.output);
   const doc = buildBaseline(result.findings, path.dirname(file));
   try {
@@ -94,7 +127,7 @@ async function baseline(command: Extract<Command, { kind: 'baseline' }>, io: Cli
 }
 
 async function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): Promise<number> {
-  if (missingPaths(command, io)) return EXIT.usage;
+  if (!pathsUsable(command, io)) return EXIT.error;
   const run = scanRun(command, io);
   if (command.baseline !== undefined) run.baseline = Baseline.load(path.resolve(io.cwd, command.baseline));
   const toFile = command.output !== undefined;
@@ -126,6 +159,8 @@ async function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): Pro
       io.stderr.write(`misp-guard: ${result.findings.length} finding(s) in ${result.filesScanned} file(s) scanned; ${command.format} report written to ${command.output}\n`);
     }
   } else io.stdout.write(report);
+  // A path named on the command line that was not scanned: the verdict would claim too much.
+  if (reportUnscanned(result, io)) return EXIT.error;
   const failing = command.failOn === 'error' ? result.findings.filter((f) => f.severity === 'error')
     : command.failOn === 'warning' ? result.findings.filter((f) => f.severity === 'error' || f.severity === 'warning')
       : result.findings;

@@ -129,32 +129,33 @@ describe('cli: walking the file tree', () => {
     let dir: string;
     before(() => {
       dir = makeTree({
-        'region.env': `MZ_REGION=eu\nMISP_URL=https://misp.example.org\nMISP_KEY=${keys[0]}\n`,
-        'le.env': Buffer.from(env(keys[1]), 'utf16le'),
-        'be.env': Buffer.from(env(keys[2]), 'utf16le').swap16(),
-        'tool.exe': exe('PE\u0000\u0000', keys[3]),
-        'notpe.env': exe('PX\u0000\u0000', keys[4]),
+        'exe/region.env': `MZ_REGION=eu\nMISP_URL=https://misp.example.org\nMISP_KEY=${keys[0]}\n`,
+        'utf16/le.env': Buffer.from(env(keys[1]), 'utf16le'),
+        'utf16/be.env': Buffer.from(env(keys[2]), 'utf16le').swap16(),
+        'exe/tool.exe': exe('PE\u0000\u0000', keys[3]),
+        'exe/notpe.env': exe('PX\u0000\u0000', keys[4]),
         // every other byte NUL, but the rest are control characters: not text
-        'samples.raw': Buffer.from(Array.from({ length: 512 }, (_, i) => (i % 2 === 0 ? i % 16 + 1 : 0))),
+        'utf16/samples.raw': Buffer.from(Array.from({ length: 512 }, (_, i) => (i % 2 === 0 ? i % 16 + 1 : 0))),
       });
     });
     after(() => removeTree(dir));
 
     it('scans a text that starts with MZ, and skips a file only when it has the PE header', () => {
-      const { report } = scanJson(dir, 'region.env', 'tool.exe', 'notpe.env');
-      assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.ruleId]), [['region.env', 3, 'plaintext-config-key'], ['notpe.env', 3, 'plaintext-config-key']]);
-      assert.deepEqual(report.skipped.map((s) => [s.path, s.reason]), [['tool.exe', 'binary']]);
+      const { report } = scanJson(dir, 'exe');
+      assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.ruleId]), [['exe/notpe.env', 3, 'plaintext-config-key'], ['exe/region.env', 3, 'plaintext-config-key']]);
+      assert.deepEqual(report.skipped.map((s) => [s.path, s.reason]), [['exe/tool.exe', 'binary']]);
       assert.equal(report.summary.filesScanned, 2);
     });
 
     it('decodes UTF-16 without a byte-order mark, both byte orders, and still skips NUL-laced binary data', () => {
-      const r = runCli(['scan', '--format', 'json', 'le.env', 'be.env', 'samples.raw'], { cwd: dir });
+      const r = runCli(['scan', '--format', 'json', 'utf16'], { cwd: dir });
+      assert.equal(r.status, 1, r.stderr);
       const report = JSON.parse(r.stdout) as Omit<JsonReport, 'findings'> & { findings: { path: string; line: number; column: number; ruleId: string; preview?: string }[] };
       assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.column, f.ruleId, f.preview]), [
-        ['le.env', 2, 10, 'plaintext-config-key', `${keys[1].slice(0, 4)}…`],
-        ['be.env', 2, 10, 'plaintext-config-key', `${keys[2].slice(0, 4)}…`],
+        ['utf16/be.env', 2, 10, 'plaintext-config-key', `${keys[2].slice(0, 4)}…`],
+        ['utf16/le.env', 2, 10, 'plaintext-config-key', `${keys[1].slice(0, 4)}…`],
       ]);
-      assert.deepEqual(report.skipped.map((s) => [s.path, s.reason]), [['samples.raw', 'binary']]);
+      assert.deepEqual(report.skipped.map((s) => [s.path, s.reason]), [['utf16/samples.raw', 'binary']]);
       assert.equal(report.summary.filesScanned, 2);
     });
   });

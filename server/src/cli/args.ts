@@ -108,7 +108,8 @@ Options:
   -j, --jobs N          worker threads (default: one per core)
   -h, --help            show this help
 
-Exit codes: 0 no findings, 1 findings, 2 usage error.
+Exit codes: 0 no findings, 1 findings, 2 usage error, git or baseline error, or a PATH that is
+missing, unreadable or was not scanned (binary, too large, not a regular file), findings or not.
 `;
 
 export const BASELINE_HELP = `Usage: misp-guard baseline [options] [PATH...]
@@ -126,7 +127,7 @@ Options:
   -j, --jobs N          as for scan
   -h, --help            show this help
 
-Exit codes: 0 written, 2 usage error.
+Exit codes: 0 written; 2 usage error, or a PATH missing, unreadable or not scanned (nothing written).
 `;
 
 /** Parses argv (without the node and script entries). */

@@ -36,6 +36,8 @@ export interface JsonReport {
     baselined?: number;
     /** Commits examined (only with --history). */
     commits?: number;
+    /** Paths named on the command line that were not scanned (binary, too large, FIFO, unreadable); the exit code is then 2. */
+    notScanned?: string[];
   };
 }
 
@@ -65,6 +67,7 @@ export function toJsonReport(result: ScanResult, version: string): JsonReport {
       filesScanned: result.filesScanned, findings: result.findings.length, byRule, skipped: skippedByReason,
       ...(result.baselined === undefined ? {} : { baselined: result.baselined }),
       ...(result.commits === undefined ? {} : { commits: result.commits }),
+      ...(result.unscanned?.length ? { notScanned: result.unscanned.map((s) => displayPath(result, s.path)) } : {}),
     },
   };
 }

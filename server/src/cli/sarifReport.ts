@@ -38,9 +38,11 @@ export function toSarif(result: ScanResult, version: string): sarif.Log {
     // GitHub code scanning ranks alerts by this score: a leaked key is high, TLS switched off medium.
     properties: { tags: ['security'], 'security-severity': id === 'tls-verify-disabled' ? '5.0' : '8.0' },
   }));
+  // A path named on the command line that was not scanned is an error of the run, not a note.
+  const unscanned = new Set(result.unscanned ?? []);
   const notifications: sarif.Notification[] = [
-    ...result.skipped.map((s) => notification('file-skipped', 'note',
-      `Skipped: ${SKIP_REASON_LABELS[s.reason]}${s.detail ? ` (${s.detail})` : ''}.`, result, s.path, s.directory)),
+    ...result.skipped.map((s) => notification('file-skipped', unscanned.has(s) ? 'error' : 'note',
+      `${unscanned.has(s) ? 'Named on the command line but not scanned' : 'Skipped'}: ${SKIP_REASON_LABELS[s.reason]}${s.detail ? ` (${s.detail})` : ''}.`, result, s.path, s.directory)),
     ...result.notices.map((n) => notification(n.level === 'error' ? 'analysis-error' : 'analysis-notice',
       n.level === 'info' ? 'note' : n.level, n.message, result, n.file, false, n.line, n.column)),
   ];
@@ -54,7 +56,7 @@ export function toSarif(result: ScanResult, version: string): sarif.Log {
           notifications: NOTIFICATIONS.map((d) => ({ id: d.id, shortDescription: { text: d.text } })),
         },
       },
-      invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+      invocations: [{ executionSuccessful: unscanned.size === 0, toolExecutionNotifications: notifications }],
       originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(result.root) } },
       columnKind: 'utf16CodeUnits',
       newlineSequences: ['\r\n', '\n', '\r'],

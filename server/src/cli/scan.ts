@@ -54,6 +54,11 @@ export interface ScanResult {
   baselined?: number;
   /** History scan: commits examined. */
   commits?: number;
+  /**
+   * Paths named on the command line that were not scanned after all (binary, too large, FIFO,
+   * unreadable): the scan is incomplete. Also listed in `skipped`.
+   */
+  unscanned?: SkippedEntry[];
 }
 
 /** What a scan needs besides the paths. */

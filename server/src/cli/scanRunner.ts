@@ -4,6 +4,7 @@
  * Findings a baseline accepts are dropped here; the rest stream to `onFindings` in walk order and
  * are collected into the report model the writers render.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { ScanOptions } from '../core';
@@ -121,7 +122,31 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
       break;
     }
   }
+  // A history scan filters by the paths (they may be long gone); the others were asked to read them.
+  if (run.source.kind !== 'history') {
+    const unscanned = namedSkips(result.skipped, abs);
+    if (unscanned.length > 0) result.unscanned = unscanned;
+  }
   return result;
+}
+
+/** Skips of the paths themselves (not of something below them); a path named twice is not one. */
+function namedSkips(skipped: readonly SkippedEntry[], abs: readonly string[]): SkippedEntry[] {
+  const named = new Set(abs.flatMap((p) => [p, realPath(p)]));
+  const seen = new Set<string>();
+  return skipped.filter((s) => {
+    if (s.reason === 'already-visited' || !named.has(s.path) || seen.has(s.path)) return false;
+    seen.add(s.path);
+    return true;
+  });
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 function reported(file: string, f: FileOutcome['findings'][number]): ReportedFinding {

@@ -101,6 +101,8 @@ function summary(result: ScanResult, paint: Paint): string[] {
     }
     if (listed.length > MAX_LISTED_SKIPS) out.push(paint('2', `  … and ${listed.length - MAX_LISTED_SKIPS} more`));
   }
+  const unscanned = result.unscanned?.length ?? 0;
+  if (unscanned > 0) out.push(paint('31', `Incomplete: ${unscanned} ${plural(unscanned, 'path')} named on the command line ${unscanned === 1 ? 'was' : 'were'} not scanned.`));
   if (result.baselined) out.push(`${result.baselined} baselined ${plural(result.baselined, 'finding')} hidden.`);
   if (result.notices.length > 0) {
     out.push(`${result.notices.length} ${plural(result.notices.length, 'notice')} (see stderr).`);
