@@ -150,11 +150,93 @@ describe('cli: scanning git', function () {
       }
     });
 
-    it('exits 2 on an unknown revision', () => {
-      const r = runCli(['scan', '--since', 'no-such-rev'], { cwd: dir });
-      assert.equal(r.status, 2);
-      assert.match(r.stderr, /misp-guard: /);
-      assert.equal(r.stdout, '');
+    it('exits 2 on an unknown revision, naming it', () => {
+      for (const args of [['--since', 'no-such-rev'], ['--history', '--since', 'no-such-rev']]) {
+        const r = runCli(['scan', ...args], { cwd: dir });
+        assert.equal(r.status, 2);
+        assert.equal(r.stderr, `misp-guard: unknown revision 'no-such-rev': no such commit in ${dir}\n`);
+        assert.equal(r.stdout, '');
+      }
+    });
+
+    describe('from outside the repository: git runs in the repository holding PATH', () => {
+      let outside: string;
+      const env = (): NodeJS.ProcessEnv => ({ GIT_CEILING_DIRECTORIES: path.dirname(outside) });
+      before(() => { outside = makeTree({ 'notes.txt': 'not a repository\n' }); });
+      after(() => removeTree(outside));
+      const shown = (rel: string): string => path.relative(outside, path.join(dir, rel)).split(path.sep).join('/');
+
+      it('--history PATH', () => {
+        const r = runCli(['scan', '--format', 'json', '--history', dir], { cwd: outside, env: env() });
+        assert.equal(r.status, 1, r.stderr);
+        const report = JSON.parse(r.stdout) as JsonReport;
+        assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.commit, f.removedIn]), [
+          [shown('app/client.py'), 2, added, removed],
+          [shown('settings.env'), 2, report.findings[1].commit, undefined],
+        ]);
+        assert.equal(report.summary.commits, 4);
+        // a sub-path (one that no longer holds a key, or no longer exists) limits the history scan
+        const sub = JSON.parse(runCli(['scan', '--format', 'json', '--history', path.join(dir, 'app')], { cwd: outside, env: env() }).stdout) as JsonReport;
+        assert.deepEqual(sub.findings.map((f) => f.path), [shown('app/client.py')]);
+        const gone = runCli(['scan', '--format', 'json', '--history', path.join(dir, 'app', 'client.py'), path.join(dir, 'old', 'gone.py')], { cwd: outside, env: env() });
+        assert.equal(gone.status, 1, gone.stderr);
+        assert.deepEqual((JSON.parse(gone.stdout) as JsonReport).findings.map((f) => f.path), [shown('app/client.py')]);
+      });
+
+      it('--since REV PATH and --staged PATH', () => {
+        const since = JSON.parse(runCli(['scan', '--format', 'json', '--since', added, dir], { cwd: outside, env: env() }).stdout) as JsonReport;
+        assert.deepEqual(since.findings.map((f) => f.path), [shown('settings.env')]);
+        assert.equal(since.summary.filesScanned, 2);
+        fs.writeFileSync(path.join(dir, 'staged.py'), pymispScript(fakeKey(414)));
+        git(dir, 'add', 'staged.py');
+        try {
+          const staged = runCli(['scan', '--format', 'json', '--staged', dir], { cwd: outside, env: env() });
+          assert.equal(staged.status, 1, staged.stderr);
+          assert.deepEqual((JSON.parse(staged.stdout) as JsonReport).findings.map((f) => [f.path, f.line]), [[shown('staged.py'), 4], [shown('staged.py'), 5]]);
+          const other = runCli(['scan', '--format', 'json', '--staged', path.join(dir, 'app')], { cwd: outside, env: env() });
+          assert.equal(other.status, 0, other.stderr);
+          assert.equal((JSON.parse(other.stdout) as JsonReport).summary.filesScanned, 0);
+        } finally {
+          git(dir, 'rm', '-q', '--cached', 'staged.py');
+          fs.rmSync(path.join(dir, 'staged.py'));
+        }
+      });
+
+      it('exits 2 for a path outside any repository, and for paths in two repositories', () => {
+        const r = runCli(['scan', '--history', outside], { cwd: outside, env: env() });
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, new RegExp(`^misp-guard: not a git repository: ${outside.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(not a git repository`));
+        const other = repo({ 'x.py': 'x = 1\n' });
+        try {
+          const two = runCli(['scan', '--staged', dir, other], { cwd: outside, env: env() });
+          assert.equal(two.status, 2);
+          assert.equal(two.stderr, `misp-guard: the paths are in different git repositories: ${dir} in ${dir}, ${other} in ${other}\n`);
+        } finally {
+          removeTree(other);
+        }
+      });
+    });
+  });
+
+  describe('a repository without commits', () => {
+    let empty: string;
+    before(() => {
+      empty = repo({ 'app.py': pymispScript(fakeKey(421)) });
+    });
+    after(() => removeTree(empty));
+
+    it('--history: nothing to scan, exit 0 with a note', () => {
+      const r = runCli(['scan', '--history'], { cwd: empty });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'No findings; 0 file versions in 0 commits scanned.\n1 notice (see stderr).\n');
+      assert.equal(r.stderr, '.  note  no commits yet: there is no history to scan\n');
+    });
+
+    it('--staged still scans the index', () => {
+      git(empty, 'add', 'app.py');
+      const { status, report } = json(empty, ['--staged']);
+      assert.equal(status, 1);
+      assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.ruleId]), [['app.py', 4, 'hardcoded-key'], ['app.py', 5, 'tls-verify-disabled']]);
     });
   });
 });

@@ -10,7 +10,7 @@ import picomatch from 'picomatch';
 import type { ScanOptions } from '../core';
 import type { FileOutcome } from '../node/analyzeFile';
 import type { Baseline } from '../node/baseline';
-import { catFile, changedSince, repositoryRoot, resolveCommit, stagedBlobs } from '../node/git';
+import { catFile, changedSince, hasHeadCommit, repositoryOf, resolveCommit, stagedBlobs, topPathspecs } from '../node/git';
 import { GitignoreRules } from '../node/gitignore';
 import { scanHistory } from '../node/history';
 import { languageIdForPath } from '../node/languageIds';
@@ -77,9 +77,10 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
       break;
     }
     case 'since': {
-      const repo = repositoryRoot(run.cwd);
-      resolveCommit(run.source.rev, run.cwd);
-      const files = changedSince(repo, run.cwd, run.source.rev, run.paths).filter((f) => {
+      // git runs in the repository holding the paths, wherever the working directory is.
+      const { root: repo, relative } = repositoryOf(abs);
+      resolveCommit(run.source.rev, repo);
+      const files = changedSince(repo, run.source.rev, topPathspecs(relative)).filter((f) => {
         const reason = exclude(f, false) ?? (dependencyPath(path.relative(repo, f)) ? 'dependency-dir' : undefined);
         if (reason) result.skipped.push({ kind: 'skip', path: f, reason, directory: false });
         return !reason;
@@ -88,8 +89,8 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
       break;
     }
     case 'staged': {
-      const repo = repositoryRoot(run.cwd);
-      const blobs = stagedBlobs(repo, run.cwd, run.paths).filter((b) => {
+      const { root: repo, relative } = repositoryOf(abs);
+      const blobs = stagedBlobs(repo, topPathspecs(relative)).filter((b) => {
         const file = path.join(repo, ...b.path.split('/'));
         const reason = exclude(file, false) ?? (dependencyPath(b.path) ? 'dependency-dir' : undefined);
         if (reason) result.skipped.push({ kind: 'skip', path: file, reason, directory: false });
@@ -99,11 +100,17 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
       break;
     }
     case 'history': {
-      const repo = repositoryRoot(run.cwd);
+      const { root: repo, relative } = repositoryOf(abs);
       const since = run.source.since;
-      if (since !== undefined) resolveCommit(since, run.cwd);
-      const prefixes = abs.map((p) => path.relative(repo, p).split(path.sep).join('/')).filter((p) => p !== '');
-      const inPaths = (rel: string): boolean => prefixes.length === 0 || abs.some((p) => p === repo) || prefixes.some((p) => rel === p || rel.startsWith(`${p}/`));
+      if (since !== undefined) resolveCommit(since, repo);
+      result.commits = 0;
+      if (!hasHeadCommit(repo)) {
+        // Nothing committed yet (or an unborn branch): no history, so no key in it.
+        result.notices.push({ file: repo, level: 'info', message: 'no commits yet: there is no history to scan' });
+        break;
+      }
+      const whole = relative.includes('');
+      const inPaths = (rel: string): boolean => whole || relative.some((p) => rel === p || rel.startsWith(`${p}/`));
       const history = await scanHistory({
         repo, revisions: [since === undefined ? 'HEAD' : `${since}..HEAD`], maxFileSize, scanOptions: run.scanOptions, jobs: run.jobs,
         filter: (rel): SkipReason | undefined => {

@@ -4,6 +4,7 @@
  * and a streaming `git cat-file --batch` reader with back-pressure.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** A git command failed (not a repository, unknown revision, git missing, ...). */
@@ -20,15 +21,91 @@ export function runGit(args: readonly string[], cwd: string): string {
   return r.stdout;
 }
 
-/** The top directory of the work tree holding `cwd`. */
+/** The top directory of the work tree holding the directory `cwd`. */
 export function repositoryRoot(cwd: string): string {
   return path.resolve(runGit(['rev-parse', '--show-toplevel'], cwd).trim());
 }
 
-/** The full commit id of a revision; throws when it does not name a commit. */
-export function resolveCommit(rev: string, cwd: string): string {
-  if (rev.startsWith('-')) throw new GitError(`not a revision: ${rev}`);
-  return runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], cwd).trim();
+/** The work tree holding some paths, and each path relative to its top (`/`-separated, '' for the top itself). */
+export interface PathsInRepository {
+  root: string;
+  relative: string[];
+}
+
+/**
+ * The git work tree holding every one of `absPaths` (files or directories; a path that no longer
+ * exists counts from the nearest folder above it that does), found by running git there, not in
+ * the working directory. Throws GitError when a path is outside any work tree, or when they are
+ * in different ones.
+ */
+export function repositoryOf(absPaths: readonly string[]): PathsInRepository {
+  let root: string | undefined;
+  let first = '';
+  const relative: string[] = [];
+  for (const p of absPaths) {
+    const { dir, rest } = nearestDirectory(p);
+    let top: string;
+    try {
+      top = repositoryRoot(dir);
+    } catch (e) {
+      throw e instanceof GitError ? new GitError(`not a git repository: ${p} (${e.message.replace(/^fatal: /, '')})`) : e;
+    }
+    if (root === undefined) { root = top; first = p; }
+    else if (top !== root) throw new GitError(`the paths are in different git repositories: ${first} in ${root}, ${p} in ${top}`);
+    // git reports the top with symlinks resolved: so is the path here, so that the two compare.
+    const real = path.join(realDirectory(dir), ...rest);
+    relative.push(path.relative(top, real).split(path.sep).join('/'));
+  }
+  if (root === undefined) throw new GitError('no path to find a git repository from');
+  return { root, relative };
+}
+
+/**
+ * Pathspecs for repository-relative paths, to run git at the top of the work tree: literal (a `*`
+ * or `?` in a file name is no wildcard) and from the top. None when a path is the top itself.
+ */
+export function topPathspecs(relative: readonly string[]): string[] {
+  return relative.includes('') ? [] : relative.map((r) => `:(top,literal)${r}`);
+}
+
+/** The nearest existing directory at or above `p`, and the path segments from there down to `p`. */
+function nearestDirectory(p: string): { dir: string; rest: string[] } {
+  const rest: string[] = [];
+  for (let d = p; ; d = path.dirname(d)) {
+    try {
+      if (fs.statSync(d).isDirectory()) return { dir: d, rest };
+    } catch {
+      // missing (a history path long gone): go up
+    }
+    if (path.dirname(d) === d) return { dir: d, rest };
+    rest.unshift(path.basename(d));
+  }
+}
+
+function realDirectory(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** The full commit id of a revision; throws a GitError naming it when it does not name a commit. */
+export function resolveCommit(rev: string, repo: string): string {
+  if (rev.startsWith('-')) throw new GitError(`not a revision: '${rev}'`);
+  try {
+    return runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], repo).trim();
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    throw new GitError(`unknown revision '${rev}': no such commit in ${repo}`);
+  }
+}
+
+/** True when HEAD names a commit (false in a repository without commits, or on an unborn branch). */
+export function hasHeadCommit(repo: string): boolean {
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: repo, stdio: 'ignore' });
+  if (r.error) throw new GitError(`cannot run git: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`);
+  return r.status === 0;
 }
 
 /** One blob in the index or a tree. */
@@ -44,10 +121,10 @@ function nulFields(out: string): string[] {
 
 /**
  * Blobs staged for the next commit (added, copied, modified, renamed or type-changed; not deleted),
- * optionally limited to pathspecs (relative to `cwd`).
+ * optionally limited to pathspecs (see {@link topPathspecs}; git runs at the top of `repo`).
  */
-export function stagedBlobs(repo: string, cwd: string, pathspecs: readonly string[]): BlobEntry[] {
-  const changed = new Set(nulFields(runGit(['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--', ...pathspecs], cwd)));
+export function stagedBlobs(repo: string, pathspecs: readonly string[]): BlobEntry[] {
+  const changed = new Set(nulFields(runGit(['diff', '--cached', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--', ...pathspecs], repo)));
   const out: BlobEntry[] = [];
   // `ls-files -s` prints "mode sha stage\tpath": one call for the whole index, filtered here.
   for (const rec of nulFields(runGit(['ls-files', '-s', '-z', '--full-name'], repo))) {
@@ -61,11 +138,11 @@ export function stagedBlobs(repo: string, cwd: string, pathspecs: readonly strin
 
 /**
  * Files that differ between `rev` and the work tree (committed or not), plus untracked files that
- * are not ignored, as absolute paths that exist; optionally limited to pathspecs.
+ * are not ignored, as absolute paths that exist; optionally limited to pathspecs (see {@link topPathspecs}).
  */
-export function changedSince(repo: string, cwd: string, rev: string, pathspecs: readonly string[]): string[] {
-  const changed = nulFields(runGit(['diff', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', rev, '--', ...pathspecs], cwd));
-  const untracked = nulFields(runGit(['ls-files', '--others', '--exclude-standard', '--full-name', '-z', '--', ...pathspecs], cwd));
+export function changedSince(repo: string, rev: string, pathspecs: readonly string[]): string[] {
+  const changed = nulFields(runGit(['diff', '--name-only', '-z', '--no-renames', '--diff-filter=ACMRT', '--end-of-options', rev, '--', ...pathspecs], repo));
+  const untracked = nulFields(runGit(['ls-files', '--others', '--exclude-standard', '--full-name', '-z', '--', ...pathspecs], repo));
   return [...new Set([...changed, ...untracked])].sort().map((p) => path.join(repo, ...p.split('/')));
 }
 
