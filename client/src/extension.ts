@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import { ReadSecretRequest, StatusNotification, StoreSecretRequest } from '../../server/src/protocol';
+import { DocumentTextRequest, ReadSecretRequest, StatusNotification, StoreSecretRequest } from '../../server/src/protocol';
 import type { MispGuardInitializationOptions, StatusParams } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 
@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): MispGuardApi {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const initializationOptions: MispGuardInitializationOptions = { statusNotifications: true, secretStorage: true };
+  const initializationOptions: MispGuardInitializationOptions = { statusNotifications: true, secretStorage: true, documentText: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-notebook-cell' }],
     synchronize: { configurationSection: 'mispGuard' },
@@ -44,6 +44,11 @@ export function activate(context: vscode.ExtensionContext): MispGuardApi {
     client.onRequest(StoreSecretRequest, ({ key, value }) => context.secrets.store(key, value)),
     client.onRequest(ReadSecretRequest, async ({ key }) => (await context.secrets.get(key)) ?? null),
   );
+  // The server lost track of a document (a change it could not apply): it takes the editor's text.
+  context.subscriptions.push(client.onRequest(DocumentTextRequest, ({ uri }) => {
+    const document = vscode.workspace.textDocuments.find((d) => client!.code2ProtocolConverter.asUri(d.uri) === uri);
+    return document ? { version: document.version, text: document.getText() } : null;
+  }));
 
   const ready = client.start();
   ready.catch((error: unknown) => {

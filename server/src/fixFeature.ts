@@ -4,8 +4,7 @@
  * document; fix-all uses them instead of analysing again).
  */
 import { MessageType, ShowMessageNotification, ShowMessageRequest } from 'vscode-languageserver';
-import type { Connection, Diagnostic, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Connection, Diagnostic, InitializeParams, ServerCapabilities } from 'vscode-languageserver';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import type { CodeActionDeps, Published } from './codeActions';
 import { KeyFixes } from './keyFixes';
@@ -14,6 +13,7 @@ import { APPLY_FIX_ALL_COMMAND, APPLY_KEY_FIX_COMMAND, ReadSecretRequest, StoreS
 import type { MispGuardInitializationOptions } from './protocol';
 import type { Settings } from './settings';
 import { describe } from './validation';
+import type { OpenDocuments } from './validation';
 
 /** What the feature needs besides the connection. */
 export interface FixFeatureDeps {
@@ -31,7 +31,7 @@ export class FixFeature {
   private readonly keyFixes: KeyFixes;
   private readonly log: FixFeatureDeps['log'];
 
-  constructor(private readonly connection: Connection, private readonly documents: TextDocuments<TextDocument>, deps: FixFeatureDeps) {
+  constructor(private readonly connection: Connection, private readonly documents: Pick<OpenDocuments, 'get'>, deps: FixFeatureDeps) {
     const actionDeps: CodeActionDeps = {
       document: (uri) => documents.get(uri),
       settings: deps.settings,

@@ -12,6 +12,8 @@ export interface MispGuardInitializationOptions {
   statusNotifications?: boolean;
   /** The client answers {@link StoreSecretRequest} and {@link ReadSecretRequest} (VS Code SecretStorage). */
   secretStorage?: boolean;
+  /** The client answers {@link DocumentTextRequest} (the server lost track of a document and asks for its text). */
+  documentText?: boolean;
 }
 
 /** What happened to one document version. */
@@ -51,6 +53,25 @@ export const StoreSecretRequest = new RequestType<StoreSecretParams, void, void>
 
 /** Server → client: the value of a SecretStorage entry, null when there is none (the read-back check after a store). */
 export const ReadSecretRequest = new RequestType<{ key: string }, string | null, void>('mispGuard/readSecret');
+
+/** Parameters of {@link DocumentTextRequest}. */
+export interface DocumentTextParams {
+  uri: string;
+}
+
+/** The text of an open document at the version the client holds. */
+export interface DocumentTextResult {
+  version: number;
+  text: string;
+}
+
+/**
+ * Server → client: the whole text of an open document, null when the client has no such document.
+ * Sent only to clients that announced {@link MispGuardInitializationOptions.documentText}, when a
+ * `didChange` could not be applied (a malformed range, a missing version): the server stops
+ * trusting its copy and takes the client's text instead.
+ */
+export const DocumentTextRequest = new RequestType<DocumentTextParams, DocumentTextResult | null, void>('mispGuard/documentText');
 
 /** Command (workspace/executeCommand) behind a key quick fix: store the key, verify, then edit. */
 export const APPLY_KEY_FIX_COMMAND = 'mispGuard.applyKeyFix';

@@ -6,8 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
-import type { CancellationToken, Connection, Diagnostic, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CancellationToken, Connection, Diagnostic, InitializeParams, ServerCapabilities } from 'vscode-languageserver/node';
 import { BaselineStore } from './baselineStore';
 import type { Finding } from './core';
 import { ClearScanResultsRequest, ScanWorkspaceRequest } from './protocol';
@@ -16,6 +15,7 @@ import { ScanEvents } from './scanEvents';
 import { ScanResults } from './scanResults';
 import type { Settings } from './settings';
 import { describe, locate } from './validation';
+import type { OpenDocuments } from './validation';
 import { WorkspaceScanner } from './workspaceScan';
 import type { ScanProgress } from './workspaceScan';
 
@@ -41,7 +41,7 @@ export class ScanFeature {
   private configurationPull = false;
   private watchedFilesDynamic = false;
 
-  constructor(private readonly connection: Connection, private readonly documents: TextDocuments<TextDocument>, private readonly deps: ScanFeatureDeps) {
+  constructor(private readonly connection: Connection, private readonly documents: Pick<OpenDocuments, 'get' | 'openUris'>, private readonly deps: ScanFeatureDeps) {
     this.baselines = new BaselineStore((m) => deps.log.warn(m));
     this.results = new ScanResults({
       isOpen: (file) => this.isOpen(file),
@@ -104,8 +104,8 @@ export class ScanFeature {
   }
 
   private isOpen(file: string): boolean {
-    for (const d of this.documents.all()) {
-      if (d.uri.startsWith('file:') && safePath(d.uri) === file) return true;
+    for (const uri of this.documents.openUris()) {
+      if (uri.startsWith('file:') && safePath(uri) === file) return true;
     }
     return false;
   }

@@ -11,17 +11,15 @@ import {
   Message,
   ProposedFeatures,
   ResponseError,
-  TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import type { InitializeParams, InitializeResult, PublishDiagnosticsParams, WorkspaceFolder } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentSettings } from './documentSettings';
 import { FixFeature } from './fixFeature';
 import { ScanFeature } from './scanFeature';
-import { StatusNotification } from './protocol';
+import { DocumentTextRequest, StatusNotification } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
-import { describe, locate, Validator } from './validation';
+import { describe, locate, OpenDocuments, Validator } from './validation';
 import { NotebookOutputs } from './notebookOutputs';
 import { isExcluded, toScanOptions } from './settings';
 
@@ -59,7 +57,6 @@ connection.onRequest(AFTER_SHUTDOWN, () => new ResponseError(ErrorCodes.InvalidR
 function publishDiagnostics(params: PublishDiagnosticsParams): void {
   if (!shutDown) void connection.sendDiagnostics(params);
 }
-const documents = new TextDocuments(TextDocument);
 const log = {
   info: (m: string) => connection.console.info(m),
   warn: (m: string) => connection.console.warn(m),
@@ -71,6 +68,29 @@ let folders: string[] = [];
 let statusNotifications = false;
 let dynamicConfigurationChange = false;
 let workspaceFolderEvents = false;
+let documentText = false;
+
+// The open documents. A didChange that cannot be applied makes the server stop trusting its copy
+// (see OpenDocuments): it says so, clears the document's diagnostics and asks a client that offers it
+// for the whole text.
+const documents = new OpenDocuments({
+  opened: (document) => {
+    validator.validateNow(document.uri);
+    notebookOutputs.cellChanged(document.uri);
+  },
+  changed: (document) => validator.validateSoon(document.uri),
+  closed: (uri) => {
+    settings?.forget(uri);
+    validator.close(uri);
+    scans.documentClosed(uri);
+    notebookOutputs.cellClosed(uri);
+  },
+  lostSync: (uri) => validator.suspend(uri),
+  resynced: (document) => validator.validateNow(document.uri),
+  canFetchText: () => documentText && !shutDown,
+  fetchText: (uri) => connection.sendRequest(DocumentTextRequest, { uri }),
+  log,
+});
 
 function folderPaths(list: readonly WorkspaceFolder[] | null | undefined): string[] {
   const out: string[] = [];
@@ -118,7 +138,7 @@ const validator = new Validator({
 
 const notebookOutputs = new NotebookOutputs({
   publish: (uri, diagnostics) => publishDiagnostics({ uri, diagnostics }),
-  openAsText: (uri) => documents.get(uri) !== undefined,
+  openAsText: (uri) => documents.openUris().includes(uri),
   options: async (uri) => {
     if (!settings) return undefined;
     const s = await settings.get(uri);
@@ -131,6 +151,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   const options = (params.initializationOptions ?? {}) as MispGuardInitializationOptions;
   statusNotifications = options.statusNotifications === true;
+  documentText = options.documentText === true;
   dynamicConfigurationChange = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   workspaceFolderEvents = caps.workspace?.workspaceFolders === true;
   settings = new DocumentSettings(connection, caps.workspace?.configuration === true, (error) =>
@@ -170,25 +191,6 @@ connection.onInitialized(() => {
 connection.onDidChangeConfiguration((params) => {
   settings?.changed(params);
   validator.validateAll();
-});
-
-// TextDocuments fires onDidChangeContent right after onDidOpen for the same document: that one is
-// the open itself, analysed at once; later ones are edits, debounced.
-let justOpened: string | undefined;
-documents.onDidOpen((e) => {
-  justOpened = e.document.uri;
-  validator.validateNow(e.document.uri);
-  notebookOutputs.cellChanged(e.document.uri);
-});
-documents.onDidChangeContent((e) => {
-  if (justOpened === e.document.uri) justOpened = undefined;
-  else validator.validateSoon(e.document.uri);
-});
-documents.onDidClose((e) => {
-  settings?.forget(e.document.uri);
-  validator.close(e.document.uri);
-  scans.documentClosed(e.document.uri);
-  notebookOutputs.cellClosed(e.document.uri);
 });
 
 connection.onShutdown(() => {

@@ -103,6 +103,7 @@ export class LspHarness {
   readonly exited: Promise<void>;
   private readonly waiters: Waiter[] = [];
   private readonly notificationWaiters: { method: string; resolve: (params: unknown) => void }[] = [];
+  private readonly logWaiters: { accept: (l: LogMessageParams) => boolean; resolve: (l: LogMessageParams) => void }[] = [];
 
   private constructor(private readonly proc: ChildProcess, readonly connection: ProtocolConnection, private readonly options: HarnessOptions) {
     this.exited = new Promise((done) => proc.on('exit', (code, signal) => {
@@ -115,7 +116,13 @@ export class LspHarness {
     }));
     proc.stderr?.on('data', (d: Buffer) => { this.stderr += d.toString(); });
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => this.onPublish(p));
-    connection.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p); });
+    connection.onNotification(LogMessageNotification.type, (p) => {
+      this.logs.push(p);
+      for (const w of this.logWaiters.filter((x) => x.accept(p))) {
+        this.logWaiters.splice(this.logWaiters.indexOf(w), 1);
+        w.resolve(p);
+      }
+    });
     for (const method of CUSTOM_NOTIFICATIONS) {
       connection.onNotification(method, (params: unknown) => {
         this.notifications.push({ method, params });
@@ -194,6 +201,14 @@ export class LspHarness {
     });
   }
 
+  /** The next window/logMessage that `accept` takes (register before triggering it). */
+  nextLog(accept: (l: LogMessageParams) => boolean, timeoutMs = 10000): Promise<LogMessageParams> {
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching log message within ${timeoutMs} ms; got ${JSON.stringify(this.logs.map((l) => redactKeys(l.message.slice(0, 120))))}`)), timeoutMs);
+      this.logWaiters.push({ accept, resolve: (l) => { clearTimeout(timer); resolvePromise(l); } });
+    });
+  }
+
   private remember(text: string): void {
     for (const k of text.match(KEY_TOKEN) ?? []) this.sentKeys.add(k);
   }
@@ -210,6 +225,12 @@ export class LspHarness {
   sendChange(uri: string, text: string, version: number): void {
     this.remember(text);
     void this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  /** Sends a didChange exactly as given, malformed ones included (the version may be null). */
+  sendRaw(uri: string, version: number | null, contentChanges: unknown[]): void {
+    for (const c of contentChanges) if (typeof (c as { text?: unknown })?.text === 'string') this.remember((c as { text: string }).text);
+    void this.connection.sendNotification(DidChangeTextDocumentNotification.method, { textDocument: { uri, version }, contentChanges });
   }
 
   /** Replaces a document's whole text and resolves with the next diagnostics published for it. */
