@@ -16,7 +16,7 @@ import type { ReportedFinding, ScanResult } from './cli/scan';
 import { runScanAsync } from './cli/scanRunner';
 import type { ScanRun } from './cli/scanRunner';
 import { formatFindingLines, formatNotices, formatSummary, formatText } from './cli/textReport';
-import { Baseline, BaselineError, buildBaseline, writeBaseline } from './node/baseline';
+import { Baseline, BaselineError, buildBaseline, mergeBaselines, writeBaseline } from './node/baseline';
 import { GitError } from './node/git';
 import { SKIP_REASON_LABELS } from './node/walker';
 
@@ -74,12 +74,17 @@ function scanRun(command: Extract<Command, { kind: 'scan' | 'baseline' }>, io: C
   };
 }
 
+/** A history scan (no path has to exist) or a baseline of one. */
+function historyScan(command: Extract<Command, { kind: 'scan' | 'baseline' }>): boolean {
+  return command.kind === 'scan' ? command.source.kind === 'history' : command.history !== undefined;
+}
+
 /**
  * Paths named on the command line must exist and be readable (all of them, except for a history
  * scan: a path may be long gone). Prints what is wrong and returns false when one is not.
  */
 function pathsUsable(command: Extract<Command, { kind: 'scan' | 'baseline' }>, io: CliIo): boolean {
-  if (command.kind === 'scan' && command.source.kind === 'history') return true;
+  if (historyScan(command)) return true;
   const missing: string[] = [];
   const problems: string[] = [];
   for (const p of command.paths) {
@@ -109,20 +114,30 @@ function reportUnscanned(result: ScanResult, io: CliIo): boolean {
 
 async function baseline(command: Extract<Command, { kind: 'baseline' }>, io: CliIo): Promise<number> {
   if (!pathsUsable(command, io)) return EXIT.error;
-  const result = await runScanAsync(scanRun(command, io));
-  if (reportUnscanned(result, io)) {
+  const file = path.resolve(io.cwd, command.output);
+  const dir = path.dirname(file);
+  // The files on disk; with --history, those that still exist (a history path may be long gone).
+  const onDisk = command.history ? command.paths.filter((p) => fs.existsSync(path.resolve(io.cwd, p))) : command.paths;
+  const results: ScanResult[] = [];
+  if (onDisk.length > 0) results.push(await runScanAsync({ ...scanRun(command, io), paths: onDisk }));
+  if (command.history) results.push(await runScanAsync({ ...scanRun(command, io), source: { kind: 'history', since: command.history.since } }));
+  let unscanned = false;
+  for (const r of results) unscanned = reportUnscanned(r, io) || unscanned;
+  if (unscanned) {
     io.stderr.write(redact(`misp-guard: baseline not written to ${command.output}: it would not cover every path asked for\n`));
     return EXIT.error;
   }
-  const file = path.resolve(io.cwd, command.output);
-  const doc = buildBaseline(result.findings, path.dirname(file));
+  const doc = results.map((r) => buildBaseline(r.findings, dir)).reduce(mergeBaselines);
   try {
     writeBaseline(file, doc);
   } catch (e) {
-    io.stderr.write(`misp-guard: cannot write ${command.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-    return EXIT.usage;
+    io.stderr.write(redact(`misp-guard: cannot write ${command.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`));
+    return EXIT.error;
   }
-  io.stderr.write(`misp-guard: baseline of ${result.findings.length} finding(s) (${doc.findings.length} fingerprint(s)) in ${result.filesScanned} file(s) scanned written to ${command.output}\n`);
+  const found = results.reduce((n, r) => n + r.findings.length, 0);
+  const scanned = results.map((r) => (r.commits === undefined ? `${r.filesScanned} file(s)` : `${r.filesScanned} file version(s) in ${r.commits} commit(s)`)).join(' and ');
+  io.stderr.write(redact(`misp-guard: baseline of ${found} finding(s) (${doc.findings.length} fingerprint(s)) in ${scanned} scanned written to ${command.output}\n`));
+  for (const r of results) io.stderr.write(formatNotices(r, useColour(io.stderr, io.env)));
   return EXIT.clean;
 }
 

@@ -32,7 +32,7 @@ describe('cli: commands and exit codes', () => {
   });
 
   const SCAN_USAGE = "Usage: misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]\n       misp-guard scan --staged | --since REV | --history [options] [PATH...]\nRun 'misp-guard scan --help' for more.\n";
-  const BASELINE_USAGE = "Usage: misp-guard baseline [--output FILE] [options] [PATH...]\nRun 'misp-guard baseline --help' for more.\n";
+  const BASELINE_USAGE = "Usage: misp-guard baseline [--output FILE] [--history [--since REV]] [options] [PATH...]\nRun 'misp-guard baseline --help' for more.\n";
   const FIX_USAGE = "Usage: misp-guard fix --to env|vault [--write] [--store dotenv|vault] [options] PATH...\nRun 'misp-guard fix --help' for more.\n";
   const MAIN_USAGE = "Usage: misp-guard scan|baseline|fix [options] [PATH...]\nRun 'misp-guard --help' for more.\n";
   // Each usage error: one lower-case message, then the usage of the command that failed.

@@ -129,6 +129,10 @@ describe('cli: scanning git', function () {
       assert.deepEqual(sarifSchemaErrors(log), []);
       const result = log.runs[0].results?.find((x) => x.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'app/client.py');
       assert.deepEqual(result?.properties, { commit: added, removedIn: removed });
+      // what code scanning shows: the message names both commits (short ids)
+      assert.equal(result?.message.text, `MISP API key hard-coded in source: misp_key = ${fakeKey(411).slice(0, 4)}… (added in ${added.slice(0, 12)}, removed in ${removed.slice(0, 12)})`);
+      const still = log.runs[0].results?.find((x) => x.locations?.[0]?.physicalLocation?.artifactLocation?.uri === 'settings.env');
+      assert.match(still?.message.text ?? '', / \(added in [0-9a-f]{12}, still present\)$/);
     });
 
     it('--history --since REV only looks at REV..HEAD', () => {
@@ -215,6 +219,64 @@ describe('cli: scanning git', function () {
           removeTree(other);
         }
       });
+    });
+  });
+
+  describe('baseline --history', () => {
+    let dir: string;
+    let rotated: string;
+    const keys = [fakeKey(431), fakeKey(432), fakeKey(433)];
+    before(() => {
+      dir = repo({ 'README.md': '# app\n' });
+      commit(dir, 'init');
+      fs.writeFileSync(path.join(dir, 'sync.py'), `from pymisp import PyMISP\nmisp_key = "${keys[0]}"\n`);
+      commit(dir, 'add the key');
+      // rotated: the key is gone from the tree, still in the history
+      fs.writeFileSync(path.join(dir, 'sync.py'), 'import os\nfrom pymisp import PyMISP\nmisp = PyMISP(os.environ["MISP_URL"], os.environ["MISP_KEY"], ssl=False)\n');
+      rotated = commit(dir, 'read the key from the environment');
+    });
+    after(() => removeTree(dir));
+
+    it('accepts a key found only in the history, and the findings on disk, in one file', () => {
+      assert.equal(runCli(['scan', '--history'], { cwd: dir }).status, 1);
+      const w = runCli(['baseline', '--history'], { cwd: dir });
+      assert.equal(w.status, 0, w.stderr);
+      assert.equal(w.stderr, 'misp-guard: baseline of 2 finding(s) (2 fingerprint(s)) in 2 file(s) and 3 file version(s) in 3 commit(s) scanned written to .misp-guard-baseline.json\n');
+      const text = fs.readFileSync(path.join(dir, '.misp-guard-baseline.json'), 'utf8');
+      for (const k of keys) assert.ok(!text.includes(k));
+      const doc = JSON.parse(text) as { findings: { ruleId: string; file: string; count: number; preview?: string }[] };
+      assert.deepEqual(doc.findings.map((e) => [e.file, e.ruleId, e.count, e.preview]), [
+        ['sync.py', 'hardcoded-key', 1, `${keys[0].slice(0, 4)}…`],
+        ['sync.py', 'tls-verify-disabled', 1, undefined],
+      ]);
+      const history = runCli(['scan', '--history', '--baseline', '.misp-guard-baseline.json'], { cwd: dir });
+      assert.equal(history.status, 0, history.stdout);
+      assert.equal(history.stdout, 'No findings; 3 file versions in 3 commits scanned.\n1 baselined finding hidden.\n');
+      // the same file serves the scan of the work tree (its TLS finding) and the editor
+      const tree = runCli(['scan', '--baseline', '.misp-guard-baseline.json', '.'], { cwd: dir });
+      assert.equal(tree.status, 0, tree.stdout);
+      assert.match(tree.stdout, /^1 baselined finding hidden\.$/m);
+    });
+
+    it('a key committed afterwards is new', () => {
+      fs.writeFileSync(path.join(dir, 'backup.env'), `MISP_URL=https://misp.example.org\nMISP_KEY=${keys[1]}\n`);
+      commit(dir, 'add a backup config');
+      fs.rmSync(path.join(dir, 'backup.env'));
+      const removedAt = commit(dir, 'drop it');
+      const { status, report } = json(dir, ['--history', '--baseline', '.misp-guard-baseline.json']);
+      assert.equal(status, 1);
+      assert.deepEqual(report.findings.map((f) => [f.path, f.line, f.ruleId, f.removedIn]), [['backup.env', 2, 'plaintext-config-key', removedAt]]);
+    });
+
+    it('--since REV limits the history; --since alone is a usage error', () => {
+      const w = runCli(['baseline', '--history', '--since', rotated, '-o', 'recent.json'], { cwd: dir });
+      assert.equal(w.status, 0, w.stderr);
+      const doc = JSON.parse(fs.readFileSync(path.join(dir, 'recent.json'), 'utf8')) as { findings: { file: string; ruleId: string }[] };
+      // REV..HEAD holds backup.env's key, not sync.py's (added before REV); the tree holds sync.py's TLS finding
+      assert.deepEqual(doc.findings.map((e) => [e.file, e.ruleId]), [['backup.env', 'plaintext-config-key'], ['sync.py', 'tls-verify-disabled']]);
+      const alone = runCli(['baseline', '--since', rotated], { cwd: dir });
+      assert.equal(alone.status, 2);
+      assert.match(alone.stderr, /^misp-guard: --since needs --history here \(the history REV\.\.HEAD\)\nUsage: misp-guard baseline /);
     });
   });
 

@@ -37,7 +37,7 @@ export type Command =
   | { kind: 'help'; topic?: 'scan' | 'baseline' | 'fix' }
   | { kind: 'version' }
   | ({ kind: 'scan'; format: Format; output?: string; source: ScanSource; baseline?: string; failOn?: FailOn } & WalkFlags)
-  | ({ kind: 'baseline'; output: string } & WalkFlags)
+  | ({ kind: 'baseline'; output: string; history?: { since?: string } } & WalkFlags)
   | FixCommand;
 
 /** The commands a usage error can belong to. */
@@ -52,7 +52,7 @@ export class UsageError extends Error {
 
 const SCAN_USAGE = `misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]
        misp-guard scan --staged | --since REV | --history [options] [PATH...]`;
-const BASELINE_USAGE = 'misp-guard baseline [--output FILE] [options] [PATH...]';
+const BASELINE_USAGE = 'misp-guard baseline [--output FILE] [--history [--since REV]] [options] [PATH...]';
 
 /** What is printed after a usage error: the usage of the command that failed, and where to read more. */
 export function usageText(command?: CommandName): string {
@@ -70,7 +70,7 @@ export const MAIN_HELP = `misp-guard: find leaked MISP API keys and disabled TLS
 Usage:
   misp-guard scan [--format text|json|sarif] [--output FILE] [PATH...]
   misp-guard scan --staged | --since REV | --history [options]
-  misp-guard baseline [--output FILE] [PATH...]
+  misp-guard baseline [--output FILE] [--history [--since REV]] [PATH...]
   misp-guard fix --to env|vault [--write] [--store dotenv|vault] [options] PATH...
   misp-guard --help | --version
 
@@ -121,6 +121,10 @@ Paths in the file are relative to its directory.
 
 Options:
   -o, --output FILE     where to write (default: ${'.misp-guard-baseline.json'})
+      --history         also accept every key in the git history (what 'scan --history' reports:
+                        keys committed and later removed or rotated), besides the findings on disk;
+                        'scan --history --baseline FILE' then hides them too
+      --since REV       with --history: only the history REV..HEAD
   -e, --exclude GLOB    as for scan (repeatable)
       --max-file-size N as for scan
       --no-gitignore    as for scan
@@ -235,11 +239,21 @@ export function parseSize(text: string): number {
 }
 
 function parseBaseline(rest: readonly string[]): Command {
-  const options = { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, ...WALK_OPTIONS } as const;
+  const options = {
+    output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' },
+    history: { type: 'boolean' }, since: { type: 'string' }, ...WALK_OPTIONS,
+  } as const;
   const { values, positionals } = parse(rest, options, 'baseline');
   if (values.help) return { kind: 'help', topic: 'baseline' };
   if (values.output === '') throw new UsageError('--output needs a file name', 'baseline');
-  return { kind: 'baseline', output: values.output ?? '.misp-guard-baseline.json', ...walkFlags(values, positionals, 'baseline') };
+  if (values.since !== undefined && values.since.trim() === '') throw new UsageError('--since needs a revision', 'baseline');
+  // A baseline of the files changed since REV would drop every accepted finding elsewhere.
+  if (values.since !== undefined && !values.history) throw new UsageError('--since needs --history here (the history REV..HEAD)', 'baseline');
+  return {
+    kind: 'baseline', output: values.output ?? '.misp-guard-baseline.json',
+    ...(values.history ? { history: { since: values.since } } : {}),
+    ...walkFlags(values, positionals, 'baseline'),
+  };
 }
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;

@@ -9,7 +9,7 @@ import type * as sarif from 'sarif';
 import { RULES, RULE_IDS, DOCS_URL, redact, ruleHelpUri } from '../core';
 import type { Severity } from '../core';
 import { SKIP_REASON_LABELS } from '../node/walker';
-import { relativePosix } from './scan';
+import { historyNote, relativePosix } from './scan';
 import type { ReportedFinding, ScanResult } from './scan';
 
 /** The base id every artifact location is relative to. */
@@ -81,7 +81,8 @@ function results(result: ScanResult): sarif.Result[] {
       ruleId: f.ruleId,
       ruleIndex: RULE_IDS.indexOf(f.ruleId),
       level: level(f.severity),
-      message: { text: redact(f.message) },
+      // Code scanning shows the message, not the properties: the commits go there too.
+      message: { text: redact(`${f.message}${historyNote(f)}`) },
       locations: [{ physicalLocation: { artifactLocation: artifact(rel, false), region: region(f) } }],
       partialFingerprints: { 'mispGuardContextHash/v1': `${sha256(key).slice(0, 32)}:${n}` },
       // Findings left after a baseline are the new ones.

@@ -122,6 +122,16 @@ export function reportRoot(absPaths: readonly string[], cwd: string): string {
   return root;
 }
 
+/**
+ * Where in the history a finding of a history scan comes from, as shown after its message:
+ * ` (added in 0123456789ab, removed in 456789abcdef)` or ` (added in 0123456789ab, still present)`;
+ * empty for other scans. Short commit ids: a full one is 40 letters and digits, like a key.
+ */
+export function historyNote(f: Pick<ReportedFinding, 'commit' | 'removedIn'>): string {
+  if (f.commit === undefined) return '';
+  return f.removedIn ? ` (added in ${f.commit.slice(0, 12)}, removed in ${f.removedIn.slice(0, 12)})` : ` (added in ${f.commit.slice(0, 12)}, still present)`;
+}
+
 /** Path relative to a base, with `/` separators. */
 export function relativePosix(from: string, to: string): string {
   return path.relative(from, to).split(path.sep).join('/');

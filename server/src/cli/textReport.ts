@@ -5,7 +5,7 @@
 import { RULE_IDS, redact } from '../core';
 import { SKIP_REASON_LABELS } from '../node/walker';
 import type { SkipReason } from '../node/walker';
-import { displayPath as rawDisplayPath } from './scan';
+import { historyNote, displayPath as rawDisplayPath } from './scan';
 import type { ReportedFinding, ScanResult } from './scan';
 
 /** A path for a line-based report: control characters (a newline in a file name) escaped, so one finding stays one line. */
@@ -53,8 +53,7 @@ export function formatFindingLines(result: Pick<ScanResult, 'cwd'>, findings: re
   return findings.map((f, i) => {
     const where = paint('1', locations[i].padEnd(locWidth));
     const sev = paint(SEVERITY_COLOUR[f.severity] ?? '0', f.severity.padEnd(7));
-    const history = f.commit === undefined ? ''
-      : paint('2', f.removedIn ? ` (added in ${f.commit.slice(0, 12)}, removed in ${f.removedIn.slice(0, 12)})` : ` (added in ${f.commit.slice(0, 12)}, still present)`);
+    const history = f.commit === undefined ? '' : paint('2', historyNote(f));
     return `${where}  ${sev}  ${paint('2', f.ruleId.padEnd(ruleWidth))}  ${redact(f.message)}${history}`;
   });
 }

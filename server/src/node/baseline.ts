@@ -102,6 +102,20 @@ export function buildBaseline(findings: Iterable<Fingerprintable>, dir: string):
   return { tool: 'misp-guard', version: 1, findings: entries };
 }
 
+/**
+ * One baseline accepting what either document accepts: every fingerprint, with the larger of its
+ * two counts (the work tree and the history see the same finding once each, not twice).
+ */
+export function mergeBaselines(a: BaselineDocument, b: BaselineDocument): BaselineDocument {
+  const byFp = new Map<string, BaselineEntry>();
+  for (const e of [...a.findings, ...b.findings]) {
+    const have = byFp.get(e.fingerprint);
+    if (!have || e.count > have.count) byFp.set(e.fingerprint, { ...e, ...(have && !e.preview && have.preview ? { preview: have.preview } : {}) });
+  }
+  const entries = [...byFp.values()].sort((x, y) => cmp(x.file, y.file) || cmp(x.ruleId, y.ruleId) || cmp(x.fingerprint, y.fingerprint));
+  return { tool: 'misp-guard', version: 1, findings: entries };
+}
+
 /** Writes a baseline document. */
 export function writeBaseline(file: string, doc: BaselineDocument): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
