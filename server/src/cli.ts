@@ -11,7 +11,7 @@ import { runFix } from './cli/fix';
 import { FIX_HELP } from './cli/fixArgs';
 import { formatJson } from './cli/jsonReport';
 import { formatSarif } from './cli/sarifReport';
-import { displayPath } from './cli/scan';
+import { shownPath } from './cli/scan';
 import type { ReportedFinding, ScanResult } from './cli/scan';
 import { runScanAsync } from './cli/scanRunner';
 import type { ScanRun } from './cli/scanRunner';
@@ -107,7 +107,7 @@ function pathsUsable(command: Extract<Command, { kind: 'scan' | 'baseline' }>, i
 /** Says which paths named on the command line were not scanned after all (binary, too large, FIFO, unreadable). */
 function reportUnscanned(result: ScanResult, io: CliIo): boolean {
   for (const s of result.unscanned ?? []) {
-    io.stderr.write(redact(`misp-guard: ${displayPath(result, s.path)} was named but not scanned: ${SKIP_REASON_LABELS[s.reason]}${s.detail ? ` (${s.detail})` : ''}\n`));
+    io.stderr.write(redact(`misp-guard: ${shownPath(result, s.path)} was named but not scanned: ${SKIP_REASON_LABELS[s.reason]}${s.detail ? ` (${s.detail})` : ''}\n`));
   }
   return (result.unscanned ?? []).length > 0;
 }
@@ -167,11 +167,11 @@ async function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): Pro
     try {
       fs.writeFileSync(path.resolve(io.cwd, command.output!), report);
     } catch (e) {
-      io.stderr.write(`misp-guard: cannot write ${command.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-      return EXIT.usage;
+      io.stderr.write(redact(`misp-guard: cannot write ${command.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`));
+      return EXIT.error;
     }
     if (command.format !== 'text') {
-      io.stderr.write(`misp-guard: ${result.findings.length} finding(s) in ${result.filesScanned} file(s) scanned; ${command.format} report written to ${command.output}\n`);
+      io.stderr.write(redact(`misp-guard: ${result.findings.length} finding(s) in ${result.filesScanned} file(s) scanned; ${command.format} report written to ${command.output}\n`));
     }
   } else io.stdout.write(report);
   // A path named on the command line that was not scanned: the verdict would claim too much.

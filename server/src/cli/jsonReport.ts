@@ -1,11 +1,11 @@
 /**
  * Machine-readable report: findings with 1-based positions, notices, skips and a summary.
  * Paths are relative to the working directory with `/` separators. No raw key ever: every
- * message and preview is masked again here.
+ * message and preview is masked again here, and so is a key-shaped run in a path.
  */
 import { redact } from '../core';
 import type { RuleId } from '../core';
-import { displayPath } from './scan';
+import { shownPath } from './scan';
 import type { ScanResult } from './scan';
 
 /** One finding in the JSON report. */
@@ -50,24 +50,24 @@ export function toJsonReport(result: ScanResult, version: string): JsonReport {
   return {
     tool: { name: 'misp-guard', version },
     findings: result.findings.map((f) => ({
-      path: displayPath(result, f.file), line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
+      path: shownPath(result, f.file), line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
       ruleId: f.ruleId, severity: f.severity, message: redact(f.message),
       ...(f.preview === undefined ? {} : { preview: redact(f.preview) }),
       ...(f.commit === undefined ? {} : { commit: f.commit }),
       ...(f.removedIn === undefined ? {} : { removedIn: f.removedIn }),
     })),
     notices: result.notices.map((n) => ({
-      path: displayPath(result, n.file), level: n.level, message: redact(n.message),
+      path: shownPath(result, n.file), level: n.level, message: redact(n.message),
       ...(n.line === undefined ? {} : { line: n.line, column: n.column }),
     })),
     skipped: result.skipped.map((s) => ({
-      path: displayPath(result, s.path), reason: s.reason, directory: s.directory, ...(s.detail ? { detail: redact(s.detail) } : {}),
+      path: shownPath(result, s.path), reason: s.reason, directory: s.directory, ...(s.detail ? { detail: redact(s.detail) } : {}),
     })),
     summary: {
       filesScanned: result.filesScanned, findings: result.findings.length, byRule, skipped: skippedByReason,
       ...(result.baselined === undefined ? {} : { baselined: result.baselined }),
       ...(result.commits === undefined ? {} : { commits: result.commits }),
-      ...(result.unscanned?.length ? { notScanned: result.unscanned.map((s) => displayPath(result, s.path)) } : {}),
+      ...(result.unscanned?.length ? { notScanned: result.unscanned.map((s) => shownPath(result, s.path)) } : {}),
     },
   };
 }

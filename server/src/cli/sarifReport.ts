@@ -108,8 +108,43 @@ function notification(id: NotificationId, lvl: sarif.Notification.level, text: s
 }
 
 function artifact(rel: string, directory: boolean): sarif.ArtifactLocation {
-  const uri = rel === '' ? './' : rel.split('/').map(encodeURIComponent).join('/') + (directory ? '/' : '');
+  const uri = rel === '' ? './' : rel.split('/').map(encodeSegment).join('/') + (directory ? '/' : '');
   return { uri, uriBaseId: SRCROOT };
+}
+
+const KEY_RUN = /(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g;
+/** The same, without the global flag: `test` then keeps no state (matchAll would start where it stopped). */
+const HAS_KEY_RUN = new RegExp(KEY_RUN.source);
+
+/**
+ * One path segment of a URI. A key-shaped run of 40 letters and digits (a file named after a key)
+ * keeps its first 4 characters and has the rest percent-encoded: the URI still names the same
+ * file (RFC 3986: `%41` and `A` are equivalent, and every URI parser decodes them), so code
+ * scanning still finds it, but the log never holds the 40 characters in a row.
+ */
+function encodeSegment(segment: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of segment.matchAll(KEY_RUN)) {
+    const at = m.index ?? 0;
+    out += encodeURIComponent(segment.slice(last, at)) + m[0].slice(0, 4)
+      + [...m[0].slice(4)].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join('');
+    last = at + m[0].length;
+  }
+  return out + encodeURIComponent(segment.slice(last));
+}
+
+/** A file URI with {@link encodeSegment} applied to the segments that hold a key-shaped run. */
+function hideKeyRuns(uri: string): string {
+  return uri.split('/').map((segment) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+    return HAS_KEY_RUN.test(decoded) ? encodeSegment(decoded) : segment;
+  }).join('/');
 }
 
 function region(f: ReportedFinding): sarif.Region {
@@ -121,7 +156,7 @@ function level(s: Exclude<Severity, 'off'>): sarif.Result.level {
 }
 
 function directoryUri(dir: string): string {
-  const href = pathToFileURL(dir).href;
+  const href = hideKeyRuns(pathToFileURL(dir).href);
   return href.endsWith('/') ? href : `${href}/`;
 }
 

@@ -143,6 +143,14 @@ export function displayPath(result: Pick<ScanResult, 'cwd'>, file: string): stri
   return rel === '' ? '.' : path.isAbsolute(rel) ? file : rel;
 }
 
+/**
+ * A path as reports show it: {@link displayPath} with every key-shaped run of 40 letters and digits
+ * masked (a file named after a key must not print the key).
+ */
+export function shownPath(result: Pick<ScanResult, 'cwd'>, file: string): string {
+  return redact(displayPath(result, file));
+}
+
 function isInside(p: string, dir: string): boolean {
   const rel = path.relative(dir, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));

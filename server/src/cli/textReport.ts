@@ -5,12 +5,15 @@
 import { RULE_IDS, redact } from '../core';
 import { SKIP_REASON_LABELS } from '../node/walker';
 import type { SkipReason } from '../node/walker';
-import { historyNote, displayPath as rawDisplayPath } from './scan';
+import { historyNote, shownPath } from './scan';
 import type { ReportedFinding, ScanResult } from './scan';
 
-/** A path for a line-based report: control characters (a newline in a file name) escaped, so one finding stays one line. */
+/**
+ * A path for a line-based report: key-shaped runs masked, control characters (a newline in a file
+ * name) escaped, so one finding stays one line.
+ */
 function displayPath(result: Pick<ScanResult, 'cwd'>, file: string): string {
-  return rawDisplayPath(result, file).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return shownPath(result, file).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** How many individually noteworthy skipped files are listed before "and N more". */

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULE_IDS } from '../core';
+import { RULE_IDS, redact } from '../core';
 import type { RuleId } from '../core';
 import { fingerprint } from '../fingerprint';
 
@@ -96,7 +96,8 @@ export function buildBaseline(findings: Iterable<Fingerprintable>, dir: string):
     const fp = fingerprint(f.ruleId, file, f.context);
     const e = byFp.get(fp);
     if (e) e.count++;
-    else byFp.set(fp, { fingerprint: fp, ruleId: f.ruleId, file, count: 1, ...(f.preview ? { preview: f.preview } : {}) });
+    // `file` is for reviewers (the fingerprint holds the real path): a file named after a key is shown masked.
+    else byFp.set(fp, { fingerprint: fp, ruleId: f.ruleId, file: redact(file), count: 1, ...(f.preview ? { preview: redact(f.preview) } : {}) });
   }
   const entries = [...byFp.values()].sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.fingerprint, b.fingerprint));
   return { tool: 'misp-guard', version: 1, findings: entries };
