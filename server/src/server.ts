@@ -19,7 +19,7 @@ import { FixFeature } from './fixFeature';
 import { ScanFeature } from './scanFeature';
 import { DocumentTextRequest, StatusNotification } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
-import { describe, locate, OpenDocuments, Validator } from './validation';
+import { ANALYSIS_BUDGET_MS, CHANGE_DEBOUNCE_MS, describe, locate, OpenDocuments, Validator } from './validation';
 import { NotebookOutputs } from './notebookOutputs';
 import { isExcluded, toScanOptions } from './settings';
 
@@ -134,7 +134,13 @@ const validator = new Validator({
     if (statusNotifications && !shutDown) void connection.sendNotification(StatusNotification, params);
   },
   log,
-});
+}, CHANGE_DEBOUNCE_MS, analysisBudget());
+
+/** The analysis budget: ANALYSIS_BUDGET_MS, or MISP_GUARD_ANALYSIS_BUDGET_MS (milliseconds) from the environment. */
+function analysisBudget(): number {
+  const fromEnv = Number(process.env.MISP_GUARD_ANALYSIS_BUDGET_MS);
+  return process.env.MISP_GUARD_ANALYSIS_BUDGET_MS && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : ANALYSIS_BUDGET_MS;
+}
 
 const notebookOutputs = new NotebookOutputs({
   publish: (uri, diagnostics) => publishDiagnostics({ uri, diagnostics }),

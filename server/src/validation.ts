@@ -37,6 +37,24 @@ export interface ValidatorDeps {
 /** Debounce after an edit, in milliseconds. */
 export const CHANGE_DEBOUNCE_MS = 175;
 
+/**
+ * Analysis time of one document, in milliseconds, above which a masked warning is logged (once per
+ * open document): analysis runs on the server's thread, so nothing else is answered meanwhile.
+ */
+export const ANALYSIS_BUDGET_MS = 1000;
+
+/** How the analysis of one document version went (what was published for it). */
+export interface Outcome {
+  state: StatusParams['state'];
+  version: number;
+  diagnostics: Diagnostic[];
+  /** Findings the baseline hid. */
+  baselined: number;
+  durationMs: number;
+  format?: StatusParams['format'];
+  flavor?: StatusParams['flavor'];
+}
+
 /** Where a document lives, as the core and the `exclude` globs see it. */
 export interface DocumentLocation {
   /** Path handed to the core (undefined: let the language id decide alone). */
@@ -90,9 +108,19 @@ export class Validator {
   private lastGeneration = 0;
   /** Notices last logged per document, so that typing does not repeat them. */
   private readonly lastNotices = new Map<string, string>();
+  /** The outcome last published per document (what the editor shows). */
+  private readonly shown = new Map<string, Outcome>();
+  /** Documents whose analysis went over the budget once (the warning is not repeated). */
+  private readonly slow = new Set<string>();
+  /** Analyses run one at a time: each waits for the one before (see {@link turn}). */
+  private gate: Promise<void> = Promise.resolve();
   private disposed = false;
 
-  constructor(private readonly deps: ValidatorDeps, private readonly debounceMs = CHANGE_DEBOUNCE_MS) {}
+  /**
+   * @param debounceMs delay after an edit before the document is analysed
+   * @param budgetMs analysis time of one document above which a warning is logged (once per document)
+   */
+  constructor(private readonly deps: ValidatorDeps, private readonly debounceMs = CHANGE_DEBOUNCE_MS, private readonly budgetMs = ANALYSIS_BUDGET_MS) {}
 
   /** Analyses the document now (on open). */
   validateNow(uri: string): void {
@@ -115,6 +143,7 @@ export class Validator {
     this.bump(uri);
     this.generations.delete(uri);
     this.lastNotices.delete(uri);
+    this.slow.delete(uri);
     this.deps.publish(uri, undefined, []);
   }
 
@@ -139,6 +168,8 @@ export class Validator {
     this.timers.delete(uri);
     const generation = ++this.lastGeneration;
     this.generations.set(uri, generation);
+    // What was shown is about to be replaced (a new version, new settings): it no longer says what is current.
+    this.shown.delete(uri);
     return generation;
   }
 
@@ -158,30 +189,47 @@ export class Validator {
   }
 
   private async run(uri: string, generation: number): Promise<void> {
-    let settings: Settings;
+    const settings = await this.settingsOf(uri);
+    if (!this.deps.document(uri) || !this.current(uri, generation)) return;
+    // One analysis per turn of the event loop, after the messages already queued: a newer version or
+    // a close that is waiting cancels this run before it blocks the thread.
+    const release = await this.turn();
     try {
-      settings = await this.deps.settings(uri);
+      const document = this.deps.document(uri);
+      if (!document || !this.current(uri, generation) || this.disposed) return;
+      const outcome = this.analyse(uri, document, settings);
+      this.shown.set(uri, outcome);
+      this.deps.publish(uri, outcome.version, outcome.diagnostics);
+      this.deps.status?.({
+        uri, version: outcome.version, state: outcome.state, findings: outcome.diagnostics.length,
+        durationMs: Math.round(outcome.durationMs * 100) / 100,
+        ...(outcome.format !== undefined ? { format: outcome.format, flavor: outcome.flavor } : {}),
+      });
+    } finally {
+      release();
+    }
+  }
+
+  private async settingsOf(uri: string): Promise<Settings> {
+    try {
+      return await this.deps.settings(uri);
     } catch (error) {
       this.deps.log.warn(describe('settings unavailable, using defaults', uri, error));
-      settings = DEFAULT_SETTINGS;
+      return DEFAULT_SETTINGS;
     }
-    const document = this.deps.document(uri);
-    if (!document || !this.current(uri, generation)) return;
+  }
 
+  /** Analyses a document (synchronously: this is the part that holds the thread) and says how it went. */
+  private analyse(uri: string, document: TextDocument, settings: Settings): Outcome {
     const started = performance.now();
     const location = locate(uri);
-    const report = (state: StatusParams['state'], diagnostics: Diagnostic[], extra: Partial<StatusParams> = {}): void => {
-      this.deps.publish(uri, document.version, diagnostics);
-      this.deps.status?.({
-        uri, version: document.version, state, findings: diagnostics.length,
-        durationMs: Math.round((performance.now() - started) * 100) / 100, ...extra,
-      });
-    };
-
-    if (!settings.enable) return report('disabled', []);
-    if (isExcluded(location.matchPath, settings.exclude, this.deps.folders())) return report('excluded', []);
-
+    const version = document.version;
+    const done = (state: Outcome['state'], diagnostics: Diagnostic[], extra: Partial<Outcome> = {}): Outcome =>
+      ({ state, version, diagnostics, baselined: 0, durationMs: performance.now() - started, ...extra });
+    if (!settings.enable) return done('disabled', []);
+    if (isExcluded(location.matchPath, settings.exclude, this.deps.folders())) return done('excluded', []);
     const input: ScanInput = { path: location.scanPath, languageId: document.languageId };
+    let outcome: Outcome;
     try {
       const text = document.getText();
       const result = analyzeText(text, input, toScanOptions(settings));
@@ -189,11 +237,31 @@ export class Validator {
       const findings = this.deps.filterFindings ? this.deps.filterFindings(location.scanPath, text, result.findings, settings) : result.findings;
       const diagnostics = toDiagnostics(document, findings, (error) =>
         this.deps.log.error(describe('could not convert a finding', uri, error)));
-      report('analysed', diagnostics, { format: result.format, flavor: result.flavor });
+      outcome = done('analysed', diagnostics, { format: result.format, flavor: result.flavor, baselined: result.findings.length - findings.length });
     } catch (error) {
       this.deps.log.error(describe('analysis failed', uri, error));
-      report('failed', []);
+      outcome = done('failed', []);
     }
+    if (outcome.durationMs > this.budgetMs && !this.slow.has(uri)) {
+      this.slow.add(uri);
+      this.deps.log.warn(redact(`analysis of ${uri} took ${Math.round(outcome.durationMs)} ms, over the ${this.budgetMs} ms budget; `
+        + 'the language server answers nothing else meanwhile (large generated files are better left out with mispGuard.exclude). '
+        + 'This is said once per open document.'));
+    }
+    return outcome;
+  }
+
+  /**
+   * Waits until no other analysis runs, then for a macrotask, so that messages already queued go
+   * first. Resolves with the function that lets the next analysis go (call it when done).
+   */
+  private async turn(): Promise<() => void> {
+    const before = this.gate;
+    let release!: () => void;
+    this.gate = new Promise<void>((resolve) => { release = resolve; });
+    await before;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return release;
   }
 
   private logNotices(uri: string, notices: string[]): void {
