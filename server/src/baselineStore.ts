@@ -5,6 +5,7 @@
  * invalid one is reported once in the log and ignored.
  */
 import * as path from 'node:path';
+import { redact } from './core';
 import type { Finding } from './core';
 import { fingerprintContext } from './fingerprint';
 import { Baseline, BaselineError } from './node/baseline';
@@ -46,8 +47,8 @@ export class BaselineStore {
       try {
         b = Baseline.load(abs);
       } catch (e) {
-        // A missing baseline is the normal case; a broken one deserves a word.
-        if (e instanceof BaselineError && !/ENOENT|ENOTDIR/.test(e.message)) this.warn(e.message);
+        // A missing baseline is the normal case; a broken one deserves a word (masked: its path or text may hold a key).
+        if (e instanceof BaselineError && e.code !== 'ENOENT' && e.code !== 'ENOTDIR') this.warn(redact(e.message));
       }
       this.cache.set(abs, b);
     }

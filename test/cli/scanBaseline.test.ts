@@ -64,11 +64,36 @@ describe('cli: baseline', () => {
   it('exits 2 on a missing or broken baseline', () => {
     const missing = runCli(['scan', '--baseline', 'nope.json', '.'], { cwd: tree });
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /cannot read baseline/);
-    fs.writeFileSync(path.join(tree, 'bad.json'), '{"tool":"other"}');
-    const bad = runCli(['scan', '--baseline', 'bad.json', '.'], { cwd: tree });
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /invalid baseline/);
+    assert.equal(missing.stderr, `misp-guard: cannot read baseline ${path.join(tree, 'nope.json')}: ENOENT\n`);
+    const broken: [string, string, string][] = [
+      ['other.json', '{"tool":"other"}', 'is not a misp-guard baseline: no "tool": "misp-guard"'],
+      ['list.json', '[1, 2]', 'is not a misp-guard baseline: not a JSON object'],
+      ['version.json', `{"tool":"misp-guard","version":"${keys[0].slice(0, 12)}"}`, ''],
+      ['rule.json', `{"tool":"misp-guard","version":1,"findings":[{"fingerprint":"${'a'.repeat(32)}","ruleId":"${keys[0].slice(0, 12)}"}]}`, ''],
+    ];
+    for (const [name, content, message] of broken) {
+      fs.writeFileSync(path.join(tree, name), content);
+      const bad = runCli(['scan', '--baseline', name, '.'], { cwd: tree });
+      assert.equal(bad.status, 2);
+      const expected = message ? `misp-guard: ${path.join(tree, name)} ${message}\n`
+        : name === 'version.json' ? `misp-guard: invalid baseline ${path.join(tree, name)}: unsupported version (expected 1)\n`
+          : `misp-guard: invalid baseline ${path.join(tree, name)}: entry 0: unknown rule\n`;
+      assert.equal(bad.stderr, expected);
+      assert.equal(bad.stdout, '');
+    }
+  });
+
+  it('a baseline that is not JSON (a .env given by mistake): a clear message quoting none of it', () => {
+    // V8's own message would quote the first 10 characters of the file: here 'MISP_KEY=' and a key's first letter.
+    fs.writeFileSync(path.join(tree, 'settings.env'), `MISP_KEY=${keys[1]}\n`);
+    const r = runCli(['scan', '--baseline', 'settings.env', '.'], { cwd: tree });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `misp-guard: ${path.join(tree, 'settings.env')} is not a misp-guard baseline: not valid JSON (line 1, column 1: invalid symbol)\n`);
+    assert.equal(r.stdout, '');
+    fs.writeFileSync(path.join(tree, 'cut.json'), `{\n  "tool": "misp-guard",\n  "version": 1,\n  "findings": [{"preview": "${keys[1].slice(0, 20)}`);
+    const cut = runCli(['scan', '--baseline', 'cut.json', '.'], { cwd: tree });
+    assert.equal(cut.status, 2);
+    assert.equal(cut.stderr, `misp-guard: ${path.join(tree, 'cut.json')} is not a misp-guard baseline: not valid JSON (line 4, column 28: unexpected end of string)\n`);
   });
 });
 

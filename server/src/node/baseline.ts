@@ -6,6 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { RULE_IDS, redact } from '../core';
 import type { RuleId } from '../core';
 import { fingerprint } from '../fingerprint';
@@ -32,8 +34,12 @@ export interface BaselineDocument {
   findings: BaselineEntry[];
 }
 
-/** A baseline file that cannot be used. */
-export class BaselineError extends Error {}
+/** A baseline file that cannot be used. `code`: the file system's error code when it could not be read (ENOENT, ...). */
+export class BaselineError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
 
 /** A finding as the baseline sees it. */
 export interface Fingerprintable {
@@ -56,12 +62,19 @@ export class Baseline {
 
   /** Reads and validates a baseline file. */
   static load(file: string): Baseline {
-    let raw: unknown;
+    let text: string;
     try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      text = fs.readFileSync(file, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new BaselineError(`cannot read baseline ${file}: ${code ?? (e instanceof Error ? e.message : String(e))}`);
+      throw new BaselineError(redact(`cannot read baseline ${file}: ${code ?? (e instanceof Error ? e.message : String(e))}`), code);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      // Not V8's message: it quotes the text around the error, which may be part of a key (a .env given by mistake).
+      throw new BaselineError(redact(`${file} is not a misp-guard baseline: not valid JSON (${jsonErrorPlace(text)})`));
     }
     return new Baseline(path.dirname(path.resolve(file)), parseEntries(raw, file));
   }
@@ -123,16 +136,31 @@ export function writeBaseline(file: string, doc: BaselineDocument): void {
   fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
 }
 
+/** Where JSON text stops being valid, as `line L, column C: what`; never the text itself. */
+function jsonErrorPlace(text: string): string {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return 'not a single JSON value';
+  const before = text.slice(0, first.offset);
+  const line = before.split(/\r\n|\r|\n/).length;
+  const column = first.offset - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+  const what = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `line ${line}, column ${column}: ${what}`;
+}
+
 function parseEntries(raw: unknown, file: string): BaselineEntry[] {
-  const bad = (why: string): BaselineError => new BaselineError(`invalid baseline ${file}: ${why}`);
-  if (typeof raw !== 'object' || raw === null || (raw as { tool?: unknown }).tool !== 'misp-guard') throw bad('not a misp-guard baseline');
+  // Values of the file are not echoed (only rule ids that look like one): a file given by mistake may hold a key.
+  const bad = (why: string): BaselineError => new BaselineError(redact(`invalid baseline ${file}: ${why}`));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BaselineError(redact(`${file} is not a misp-guard baseline: not a JSON object`));
+  if ((raw as { tool?: unknown }).tool !== 'misp-guard') throw new BaselineError(redact(`${file} is not a misp-guard baseline: no "tool": "misp-guard"`));
   const doc = raw as { version?: unknown; findings?: unknown };
-  if (doc.version !== 1) throw bad(`unsupported version ${String(doc.version)}`);
+  if (doc.version !== 1) throw bad(typeof doc.version === 'number' ? `unsupported version ${doc.version} (expected 1)` : 'unsupported version (expected 1)');
   if (!Array.isArray(doc.findings)) throw bad('"findings" is not a list');
   return doc.findings.map((e: unknown, i) => {
     const x = e as Partial<BaselineEntry>;
     if (typeof x?.fingerprint !== 'string' || !/^[0-9a-f]{32}$/.test(x.fingerprint)) throw bad(`entry ${i}: bad fingerprint`);
-    if (!RULE_IDS.includes(x.ruleId as RuleId)) throw bad(`entry ${i}: unknown rule ${String(x.ruleId)}`);
+    if (!RULE_IDS.includes(x.ruleId as RuleId)) throw bad(`entry ${i}: unknown rule${typeof x.ruleId === 'string' && /^[a-z-]{1,40}$/.test(x.ruleId) ? ` ${x.ruleId}` : ''}`);
     const count = typeof x.count === 'number' && Number.isInteger(x.count) && x.count > 0 ? x.count : 1;
     return { fingerprint: x.fingerprint, ruleId: x.ruleId as RuleId, file: String(x.file ?? ''), count, preview: typeof x.preview === 'string' ? x.preview : undefined };
   });
