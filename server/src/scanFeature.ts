@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
 import type { CancellationToken, Connection, Diagnostic, InitializeParams, ServerCapabilities } from 'vscode-languageserver/node';
 import { BaselineStore } from './baselineStore';
-import type { Finding } from './core';
+import type { Finding, RuleId } from './core';
 import { ClearScanResultsRequest, ScanWorkspaceRequest } from './protocol';
 import type { ScanWorkspaceParams } from './protocol';
 import { ScanEvents } from './scanEvents';
 import { ScanResults } from './scanResults';
+import type { Published } from './scanResults';
 import type { Settings } from './settings';
 import { describe, locate } from './validation';
 import type { OpenDocuments } from './validation';
@@ -27,6 +28,8 @@ export interface ScanFeatureDeps {
   folders(): readonly string[];
   /** Analyse the open documents again (their baseline changed). */
   revalidate(): void;
+  /** What the editor shows for an open document (undefined: nothing, its copy is not trusted). */
+  shown(uri: string): Promise<{ diagnostics: Diagnostic[]; baselined: number } | undefined>;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
@@ -55,6 +58,7 @@ export class ScanFeature {
       createProgress: () => connection.window.createWorkDoneProgress() as Promise<ScanProgress>,
       baseline: (folder, setting) => this.baselines.forFile(folder, [folder], setting),
       results: this.results,
+      shown: (file) => this.shown(file),
       log: deps.log,
     });
     this.events = new ScanEvents({
@@ -104,10 +108,30 @@ export class ScanFeature {
   }
 
   private isOpen(file: string): boolean {
-    for (const uri of this.documents.openUris()) {
-      if (uri.startsWith('file:') && safePath(uri) === file) return true;
-    }
-    return false;
+    return this.openUri(file) !== undefined;
+  }
+
+  /** The URI of the open document of a file, if it is open. */
+  private openUri(file: string): string | undefined {
+    return this.documents.openUris().find((uri) => uri.startsWith('file:') && safePath(uri) === file);
+  }
+
+  /** For a file open in the editor: the counts of what the editor shows for it (its text, saved or not). */
+  private shown(file: string): Promise<Published> | undefined {
+    const uri = this.openUri(file);
+    if (uri === undefined) return undefined;
+    return this.deps.shown(uri).then((outcome) => {
+      const out: Published = { findings: 0, baselined: outcome?.baselined ?? 0, byRule: new Map() };
+      for (const d of outcome?.diagnostics ?? []) {
+        const rule = d.code as RuleId;
+        out.findings++;
+        out.byRule.set(rule, (out.byRule.get(rule) ?? 0) + 1);
+      }
+      return out;
+    }, (error: unknown) => {
+      this.deps.log.warn(describe('workspace scan: could not count the open document', uri, error));
+      return { findings: 0, baselined: 0, byRule: new Map() };
+    });
   }
 
   private async filesExclude(scopeUri: string): Promise<string[]> {

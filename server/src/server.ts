@@ -20,6 +20,7 @@ import { ScanFeature } from './scanFeature';
 import { DocumentTextRequest, StatusNotification } from './protocol';
 import type { MispGuardInitializationOptions } from './protocol';
 import { ANALYSIS_BUDGET_MS, CHANGE_DEBOUNCE_MS, describe, locate, OpenDocuments, Validator } from './validation';
+import type { Outcome } from './validation';
 import { NotebookOutputs } from './notebookOutputs';
 import { isExcluded, toScanOptions } from './settings';
 
@@ -116,6 +117,7 @@ const scans = new ScanFeature(connection, documents, {
   settings: (uri) => (settings ? settings.get(uri) : Promise.reject(new Error('not initialized'))),
   folders: () => folders,
   revalidate: () => validator.validateAll(),
+  shown: (uri): Promise<Outcome | undefined> => validator.shownNow(uri),
   log,
 });
 

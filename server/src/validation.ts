@@ -210,6 +210,21 @@ export class Validator {
     }
   }
 
+  /**
+   * What the editor shows for an open document now: the last analysis when it is of the current
+   * version and settings, else a fresh one (not published). Undefined when the document is not open
+   * or its copy is not trusted (it shows nothing then).
+   */
+  async shownNow(uri: string): Promise<Outcome | undefined> {
+    const last = this.shown.get(uri);
+    const document = this.deps.document(uri);
+    if (!document) return undefined;
+    if (last && last.version === document.version) return last;
+    const settings = await this.settingsOf(uri);
+    const now = this.deps.document(uri);
+    return now ? this.analyse(uri, now, settings) : undefined;
+  }
+
   private async settingsOf(uri: string): Promise<Settings> {
     try {
       return await this.deps.settings(uri);

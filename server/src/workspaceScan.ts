@@ -18,7 +18,7 @@ import { DEFAULT_MAX_FILE_SIZE, SKIP_REASON_LABELS } from './node/walker';
 import type { SkipReason } from './node/walker';
 import type { ScanSummary, ScanWorkspaceParams } from './protocol';
 import { isUnder } from './scanResults';
-import type { ScanResults, ScanScope } from './scanResults';
+import type { Published, ScanResults, ScanScope } from './scanResults';
 import { toScanOptions } from './settings';
 import type { Settings } from './settings';
 
@@ -37,6 +37,12 @@ export interface WorkspaceScanDeps {
   /** The baseline of a folder for its `mispGuard.baseline` setting. */
   baseline(folder: string, setting: string): Baseline | undefined;
   results: ScanResults;
+  /**
+   * For a file open in the editor, what the editor shows for it (its live diagnostics, from the
+   * editor's text, which may not be saved); undefined when the file is not open. The summary counts
+   * that instead of the file on disk, so that it matches the Problems panel.
+   */
+  shown?(file: string): Promise<Published> | undefined;
   log: { info(message: string): void; warn(message: string): void };
 }
 
@@ -72,6 +78,13 @@ export class WorkspaceScanner {
         this.deps.results.addScope(scope);
         const before = new Set(this.deps.results.filesUnder(target));
         const base = { ...totals };
+        const count = (shown: Published): void => {
+          summary.baselined += shown.baselined;
+          if (shown.findings > 0) summary.filesWithFindings++;
+          summary.findings += shown.findings;
+          for (const [rule, n] of shown.byRule) summary.byRule[rule] = (summary.byRule[rule] ?? 0) + n;
+        };
+        const open: Promise<Published>[] = [];
         const result = await runPipeline({
           roots: [target], walk: { maxFileSize: scope.analyzer.maxFileSize, ignore: scope.ignore }, analyzer: scope.analyzer,
           // Always on workers: the main thread stays free to see a cancel within milliseconds.
@@ -83,11 +96,11 @@ export class WorkspaceScanner {
             if (o.skip) { summary.skipped[o.skip.reason] = (summary.skipped[o.skip.reason] ?? 0) + 1; return; }
             summary.filesScanned++;
             summary.bytesScanned += o.bytes;
-            const shown = this.deps.results.set(o.path, o.findings, scope);
-            summary.baselined += shown.baselined;
-            if (shown.findings > 0) summary.filesWithFindings++;
-            summary.findings += shown.findings;
-            for (const [rule, n] of shown.byRule) summary.byRule[rule] = (summary.byRule[rule] ?? 0) + n;
+            // Kept for when the file is closed; published only while it is not open.
+            const fromDisk = this.deps.results.set(o.path, o.findings, scope);
+            const live = this.deps.shown?.(o.path);
+            if (live) open.push(live);
+            else count(fromDisk);
           },
           onProgress: (p: PipelineProgress) => {
             totals.found = base.found + p.filesFound;
@@ -97,6 +110,7 @@ export class WorkspaceScanner {
             progress.report(pct ?? 0, `${totals.done} of ${totals.found}${more} files, ${summary.findings} ${plural(summary.findings, 'finding')}`);
           },
         });
+        for (const shown of await Promise.all(open)) count(shown);
         summary.cancelled ||= result.cancelled;
         // Files that had findings but were not seen again (ignored now, or gone): no stale diagnostics.
         if (!result.cancelled) for (const f of before) this.deps.results.forgetUnder(f);
