@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { redact } from './core';
 import { BASELINE_HELP, MAIN_HELP, SCAN_HELP, UsageError, parseCommandLine, usageText } from './cli/args';
-import type { Command } from './cli/args';
+import type { Command, FailOn } from './cli/args';
 import { runFix } from './cli/fix';
 import { FIX_HELP } from './cli/fixArgs';
 import { formatJson } from './cli/jsonReport';
@@ -32,6 +32,8 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** Aborted when stdout or stderr is closed by its reader (EPIPE): writes are dropped from then on. */
+  outputClosed?: AbortSignal;
 }
 
 /** Runs the CLI and resolves with its exit code. */
@@ -149,9 +151,20 @@ async function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): Pro
   // Text to a terminal or pipe streams: each file's findings as soon as it and those before it are done.
   const stream = command.format === 'text' && !toFile;
   const colour = !toFile && useColour(io.stdout, io.env);
+  const fails = failsRun(command.failOn);
+  // The reader went away (`| head`): once a failing finding is known the exit code is, so the scan stops.
+  const stop = new AbortController();
+  let failed = false;
+  io.outputClosed?.addEventListener('abort', () => { if (failed) stop.abort(); });
+  run.signal = stop.signal;
   if (stream) {
     const widths = { location: 0, rule: 0 };
     run.onFindings = (found: ReportedFinding[]) => {
+      failed ||= found.some(fails);
+      if (io.outputClosed?.aborted) {
+        if (failed) stop.abort();
+        return;
+      }
       io.stdout.write(`${formatFindingLines({ cwd: io.cwd }, found, colour, widths).join('\n')}\n`);
     };
   }
@@ -176,10 +189,14 @@ async function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): Pro
   } else io.stdout.write(report);
   // A path named on the command line that was not scanned: the verdict would claim too much.
   if (reportUnscanned(result, io)) return EXIT.error;
-  const failing = command.failOn === 'error' ? result.findings.filter((f) => f.severity === 'error')
-    : command.failOn === 'warning' ? result.findings.filter((f) => f.severity === 'error' || f.severity === 'warning')
-      : result.findings;
-  return failing.length > 0 ? EXIT.findings : EXIT.clean;
+  return result.findings.some(fails) ? EXIT.findings : EXIT.clean;
+}
+
+/** Whether a finding makes the run fail (exit 1), under `--fail-on`. */
+function failsRun(failOn: FailOn | undefined): (f: ReportedFinding) => boolean {
+  if (failOn === 'error') return (f) => f.severity === 'error';
+  if (failOn === 'warning') return (f) => f.severity === 'error' || f.severity === 'warning';
+  return () => true;
 }
 
 /** Colour on a terminal unless NO_COLOR is set; FORCE_COLOR forces it. */
@@ -216,13 +233,32 @@ function internalErrorText(e: unknown): string {
   return `an error without a message (${json || 'object'}), probably from a scan worker thread`;
 }
 
+/**
+ * `misp-guard scan | head -1`: when the reader of stdout (or stderr) goes away, writing stops without
+ * a word (no EPIPE crash, no stack trace) and the exit code stays the scan's own: 0, 1 or 2. Any other
+ * write error (a full disk behind `>`) also stops the writing, and makes the exit code 2.
+ */
+function watchOutput(streams: NodeJS.WriteStream[]): { closed: AbortSignal; failed: () => boolean } {
+  const closed = new AbortController();
+  let failed = false;
+  for (const stream of streams) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // After EPIPE every later write reports ERR_STREAM_DESTROYED: the same closed stream.
+      if (!closed.signal.aborted && e.code !== 'EPIPE') failed = true;
+      closed.abort();
+    });
+  }
+  return { closed: closed.signal, failed: () => failed };
+}
+
 if (require.main === module) {
-  const io: CliIo = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const output = watchOutput([process.stdout, process.stderr]);
+  const io: CliIo = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env, outputClosed: output.closed };
   // exitCode, not exit(): large reports to a pipe must flush first.
   main(process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
+    process.exitCode = output.failed() ? EXIT.error : code;
   }, (e: unknown) => {
     process.stderr.write(`misp-guard: internal error: ${redact(internalErrorText(e))}\n`);
-    process.exitCode = EXIT.usage;
+    process.exitCode = EXIT.error;
   });
 }

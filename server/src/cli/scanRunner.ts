@@ -35,6 +35,8 @@ export interface ScanRun {
   scanOptions?: ScanOptions;
   /** New findings of each file, in walk order, as soon as they are known. */
   onFindings?(findings: ReportedFinding[]): void;
+  /** Stops a scan of files on disk or staged blobs early (what was found so far is kept). */
+  signal?: AbortSignal;
 }
 
 /** The report model plus the bytes analysed. */
@@ -73,7 +75,7 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
   switch (run.source.kind) {
     case 'tree': {
       const ignore = treeFilter(abs, exclude, run.gitignore);
-      await runPipeline({ roots: abs, walk: { maxFileSize, ignore }, analyzer, jobs: run.jobs, onFile, onSkip });
+      await runPipeline({ roots: abs, walk: { maxFileSize, ignore }, analyzer, jobs: run.jobs, onFile, onSkip, signal: run.signal });
       break;
     }
     case 'since': {
@@ -85,7 +87,7 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
         if (reason) result.skipped.push({ kind: 'skip', path: f, reason, directory: false });
         return !reason;
       });
-      if (files.length > 0) await runPipeline({ roots: files, walk: { maxFileSize }, analyzer, jobs: run.jobs, onFile, onSkip });
+      if (files.length > 0) await runPipeline({ roots: files, walk: { maxFileSize }, analyzer, jobs: run.jobs, onFile, onSkip, signal: run.signal });
       break;
     }
     case 'staged': {
@@ -96,7 +98,7 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
         if (reason) result.skipped.push({ kind: 'skip', path: file, reason, directory: false });
         return !reason;
       });
-      await runPipeline({ tasks: blobTasks(repo, blobs, maxFileSize), analyzer, jobs: run.jobs, onFile, onSkip });
+      await runPipeline({ tasks: blobTasks(repo, blobs, maxFileSize), analyzer, jobs: run.jobs, onFile, onSkip, signal: run.signal });
       break;
     }
     case 'history': {
