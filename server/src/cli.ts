@@ -158,14 +158,13 @@ async function scan(command: Extract<Command, { kind: 'scan' }>, io: CliIo): Pro
   io.outputClosed?.addEventListener('abort', () => { if (failed) stop.abort(); });
   run.signal = stop.signal;
   if (stream) {
-    const widths = { location: 0, rule: 0 };
     run.onFindings = (found: ReportedFinding[]) => {
       failed ||= found.some(fails);
       if (io.outputClosed?.aborted) {
         if (failed) stop.abort();
         return;
       }
-      io.stdout.write(`${formatFindingLines({ cwd: io.cwd }, found, colour, widths).join('\n')}\n`);
+      io.stdout.write(`${formatFindingLines({ cwd: io.cwd }, found, colour).join('\n')}\n`);
     };
   }
   const result = await runScanAsync(run);

@@ -54,6 +54,32 @@ describe('cli: reports', () => {
       assert.doesNotMatch(r.stdout, /\u001b\[/, 'no colour when not on a terminal');
     });
 
+    it('streams findings in fixed columns, file after file, exactly as --output writes them; errors counted before warnings', () => {
+      const cols = makeTree({
+        'a.py': 'from pymisp import PyMISP\nimport os\nmisp = PyMISP("https://misp.example.org", os.environ["MISP_KEY"], ssl=False)\n',
+        'deeper/folder/with/keys.py': pymispScript(fakeKey(15)),
+        'z.env': `MISP_URL=https://misp.example.org\nMISP_KEY=${fakeKey(16)}\n`,
+      });
+      try {
+        const streamed = runCli(['scan', '.'], { cwd: cols });
+        assert.equal(streamed.status, 1);
+        const written = runCli(['scan', '--output', 'report.txt', 'a.py', 'deeper', 'z.env'], { cwd: cols });
+        assert.equal(written.status, 1);
+        assert.equal(fs.readFileSync(path.join(cols, 'report.txt'), 'utf8'), streamed.stdout);
+        const lines = streamed.stdout.split('\n');
+        // location padded to 40, severity to 7, rule id to the longest rule id (22), two spaces between
+        assert.deepEqual(lines.slice(0, 4).map((l) => [l.slice(0, 40).trimEnd(), l.slice(40, 42), l.slice(42, 49).trimEnd(), l.slice(49, 51), l.slice(51, 73).trimEnd(), l.slice(73, 75)]), [
+          ['a.py:3:71', '  ', 'warning', '  ', 'tls-verify-disabled', '  '],
+          ['deeper/folder/with/keys.py:4:13', '  ', 'error', '  ', 'hardcoded-key', '  '],
+          ['deeper/folder/with/keys.py:5:39', '  ', 'warning', '  ', 'tls-verify-disabled', '  '],
+          ['z.env:2:10', '  ', 'error', '  ', 'plaintext-config-key', '  '],
+        ]);
+        assert.equal(lines[5], '4 findings (2 errors, 2 warnings) in 3 files; 3 files scanned.');
+      } finally {
+        removeTree(cols);
+      }
+    });
+
     it('counts columns in UTF-16 code units and CRLF as one line break', () => {
       const r = runCli(['scan', 'scripts/emoji.py'], { cwd: tree });
       const text = fs.readFileSync(path.join(tree, 'scripts/emoji.py'), 'utf8');

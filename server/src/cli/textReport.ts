@@ -23,8 +23,16 @@ const MAX_LISTED_SKIPS = 20;
 const LISTED_REASONS: ReadonlySet<SkipReason> = new Set(['binary', 'too-large', 'unreadable', 'not-regular', 'already-visited']);
 // (gitignored and excluded entries are expected too: counted, not listed)
 
-/** Location column width beyond which lines are no longer padded to line up. */
-const MAX_LOCATION_WIDTH = 60;
+/**
+ * Fixed column widths, so that lines streamed file by file line up with each other (and with the
+ * same report written with --output): a location longer than its column pushes only its own line wider.
+ */
+const LOCATION_WIDTH = 40;
+const SEVERITY_WIDTH = 7; // 'warning'
+const RULE_WIDTH = Math.max(...RULE_IDS.map((id) => id.length));
+
+/** Severities in the order the summary counts them. */
+const SEVERITY_ORDER = ['error', 'warning', 'info', 'hint'] as const;
 
 type Paint = (code: string, s: string) => string;
 
@@ -41,23 +49,14 @@ export function formatText(result: ScanResult, colour: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-/**
- * One line per finding. Columns line up unless a path is very long; then that one line just runs
- * wider. `minWidths` lets a streaming writer keep the columns of lines it printed before.
- */
-export function formatFindingLines(result: Pick<ScanResult, 'cwd'>, findings: readonly ReportedFinding[], colour: boolean,
-  minWidths: { location: number; rule: number } = { location: 0, rule: 0 }): string[] {
+/** One line per finding, in fixed columns (a very long path runs its own line wider). */
+export function formatFindingLines(result: Pick<ScanResult, 'cwd'>, findings: readonly ReportedFinding[], colour: boolean): string[] {
   const paint = colour ? ansi : plain;
-  const locations = findings.map((f) => `${displayPath(result, f.file)}:${f.line}:${f.column}`);
-  const locWidth = Math.min(MAX_LOCATION_WIDTH, Math.max(minWidths.location, ...locations.map((l) => l.length)));
-  const ruleWidth = Math.max(minWidths.rule, ...findings.map((f) => f.ruleId.length));
-  minWidths.location = locWidth;
-  minWidths.rule = ruleWidth;
-  return findings.map((f, i) => {
-    const where = paint('1', locations[i].padEnd(locWidth));
-    const sev = paint(SEVERITY_COLOUR[f.severity] ?? '0', f.severity.padEnd(7));
+  return findings.map((f) => {
+    const where = paint('1', `${displayPath(result, f.file)}:${f.line}:${f.column}`.padEnd(LOCATION_WIDTH));
+    const sev = paint(SEVERITY_COLOUR[f.severity] ?? '0', f.severity.padEnd(SEVERITY_WIDTH));
     const history = f.commit === undefined ? '' : paint('2', historyNote(f));
-    return `${where}  ${sev}  ${paint('2', f.ruleId.padEnd(ruleWidth))}  ${redact(f.message)}${history}`;
+    return `${where}  ${sev}  ${paint('2', f.ruleId.padEnd(RULE_WIDTH))}  ${redact(f.message)}${history}`;
   });
 }
 
@@ -87,7 +86,7 @@ function summary(result: ScanResult, paint: Paint): string[] {
   if (n === 0) out.push(paint('32', `No findings; ${scanned}.`));
   else {
     const bySeverity = countBy(result.findings.map((f) => f.severity));
-    const sev = [...bySeverity].map(([s, c]) => `${c} ${plural(c, s)}`).join(', ');
+    const sev = SEVERITY_ORDER.filter((s) => bySeverity.has(s)).map((s) => `${bySeverity.get(s)} ${plural(bySeverity.get(s)!, s)}`).join(', ');
     out.push(paint('1', `${n} ${plural(n, 'finding')} (${sev}) in ${files} ${plural(files, 'file')}; ${scanned}.`));
     const byRule = countBy(result.findings.map((f) => f.ruleId));
     for (const id of RULE_IDS) if (byRule.has(id)) out.push(`  ${id.padEnd(24)} ${byRule.get(id)}`);
