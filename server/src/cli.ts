@@ -1,6 +1,7 @@
 /**
  * `misp-guard`: the CI scanner. Arguments → walker → core → text | json | sarif.
- * Exit codes: 0 clean, 1 findings, 2 usage error. Keys only ever appear masked.
+ * Exit codes: 0 clean, 1 findings, 2 usage error or a scan that could not do what was asked (see
+ * EXIT). Keys only ever appear masked, in paths too.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
