@@ -76,7 +76,8 @@ describe('fix plans: exact forms', () => {
     const t = src('py/header.py');
     assert.match(fixed('h.py', t, 'env', 0), /^import os\nimport requests\nAUTH = f"Authorization: \{os\.environ\['MISP_KEY'\]\}"\n/);
     assert.match(fixed('h.py', t, 'env', 1), /MISP_TPL_KEY = f"\{\{0\}\}:\{os\.environ\['MISP_TPL_KEY'\]\}"/);
-    assert.match(fixed('h.py', t, 'env', 2), /headers=\{"Authorization": os\.environ\["MISP_KEY"\]\[:40\]\}/);
+    // A second, different key under the same header name gets a variable of its own.
+    assert.match(fixed('h.py', t, 'env', 2), /headers=\{"Authorization": os\.environ\["MISP_KEY_2"\]\[:40\]\}/);
     assert.match(fixed('f.py', src('py/fstring.py'), 'env'), /"Authorization": f"\{misp_prefix\}\{os\.environ\['MISP_KEY'\]\}"/);
     assert.match(fixed('b.py', src('py/bytes.py'), 'env', 0), /misp_key = os\.environ\["MISP_KEY"\]\.encode\(\)\n/);
     assert.match(fixed('b.py', src('py/bytes.py'), 'env', 1), /raw_key = os\.environ\['MISP_KEY'\]\n/);

@@ -35,6 +35,7 @@ const CASES: Array<[string, string]> = [
   ['compose2/docker-compose.yml', `services:\n  misp:\n    image: coolacid/misp-docker:core-latest\n    environment:\n      - "ADMIN_KEY=\${ADMIN_KEY:-${K}}"\n`],
   ['nginx/misp.conf', `server {\n  listen 443;\n  location /misp/ {\n    proxy_pass https://misp.example.org/;\n    proxy_set_header Authorization "${K}";\n  }\n}\n`],
   ['docs/README.md', `# MISP sync\n\nSet \`misp_key = "${K}"\` in keys.py.\n`],
+  ['compose3/docker-compose.yml', `services:\n  a:\n    image: x\n    environment:\n      - MISP_KEY=${K}\n  b:\n    image: y\n    environment:\n      - MISP_KEY=${K2}\n`],
 ];
 
 describe('fix plans: config formats', () => {

@@ -1,4 +1,4 @@
-/** Which environment variable a fix should use: a MISP key variable the file already reads, else the setting. */
+/** Which environment variable a fix should use: a MISP key variable the file already reads, else the setting; numbered for a second key under the same name. */
 
 const REFERENCES: RegExp[] = [
   /os\.environ(?:\.get)?\s*[[(]\s*\\?["']([A-Za-z_]\w*)/g,
@@ -42,4 +42,20 @@ export function chooseEnvVar(text: string, setting: string, explicit: boolean, k
   if (explicit) return setting;
   const own = keyNameInFile && /^[A-Z][A-Z0-9_]*$/.test(keyNameInFile) && keyName(keyNameInFile) ? keyNameInFile : undefined;
   return own ?? existingEnvName(text) ?? setting;
+}
+
+/**
+ * Rank of `secret` among the different keys this text assigns to `name` (`NAME=…`, `NAME: "…"`,
+ * `name = '…'`, `'name' => '…'`), in order of first appearance: 1 for the first or only one. A compose
+ * file whose second service sets MISP_KEY to another key gives that key 2, so it gets a variable of its own.
+ */
+export function keyRank(text: string, name: string | undefined, secret: string, at: number): number {
+  if (!name || !/^[\w.-]+$/.test(name)) return 1;
+  const re = new RegExp(`(?<![\\w.-])${name.replace(/[.-]/g, '\\$&')}(?![\\w.-])["'\`]?[ \\t]*(?:=>|:=|=|:)[ \\t]*["'\`]?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, 'g');
+  const hits = [...text.matchAll(re)].map((m) => ({ at: m.index!, key: m[1] }));
+  hits.push({ at, key: secret });
+  hits.sort((a, b) => a.at - b.at);
+  const order: string[] = [];
+  for (const h of hits) if (!order.includes(h.key)) order.push(h.key);
+  return order.indexOf(secret) + 1;
 }

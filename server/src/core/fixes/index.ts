@@ -12,10 +12,11 @@ import { dockerfileKeyPlans } from './dockerfile';
 import { fallbackPlan } from './fallback';
 import { lineStartAt } from '../text';
 import { applyEdits, eolOf } from './edits';
-import { chooseEnvVar } from './envName';
+import { chooseEnvVar, keyRank } from './envName';
 import { plainSecretValue } from './literal';
 import { normalizeFixSettings, type FixPlan, type FixSettings, type KeyCtx } from './model';
 import { cellAt, decodeFix, encodePlan, outputPlans } from './notebook';
+import { movedNote, vaultId, type KeyPlace, type KeyPlaces, type PlacedFinding } from './places';
 import { findingOffset, suppressPlan } from './suppress';
 import { terraformKeyPlans } from './terraform';
 import { tlsPlans } from './tls';
@@ -24,20 +25,25 @@ import { yamlKeyPlans } from './yamlPlans';
 export { applyEdits } from './edits';
 export { DEFAULT_FIX_SETTINGS, normalizeFixSettings } from './model';
 export type { FixPlan, FixPlanId, FixSettings, OffsetEdit, VaultRef } from './model';
+export { KeyPlaces, vaultId } from './places';
+export type { KeyPlace } from './places';
 
 const ORDER: Record<FixPlan['id'], number> = { env: 0, vault: 1, tls: 2, 'tls-ca': 3, redact: 4, suppress: 5 };
 
 /**
  * The plans that fix one finding, preferred first. `text` is the text the finding's offsets refer to.
- * Plans whose edits would overlap are dropped; titles and notes never contain a key.
+ * Plans whose edits would overlap are dropped; titles and notes never contain a key. With `place`, a
+ * plan that moves the key uses exactly that variable and Vault location (see {@link placePlan});
+ * otherwise the variable is chosen by {@link chooseEnvVar}, numbered when the file gives the same name
+ * a different key earlier on (a second service's `MISP_KEY` goes to `MISP_KEY_2`, field `api_key_2`).
  */
-export function planFixes(text: string, finding: Pick<Finding, 'ruleId' | 'fix'>, settings?: Partial<FixSettings>): FixPlan[] {
+export function planFixes(text: string, finding: Pick<Finding, 'ruleId' | 'fix'>, settings?: Partial<FixSettings>, place?: KeyPlace): FixPlan[] {
   const s = normalizeFixSettings(settings);
   const { ruleId, fix } = finding;
   if (!fitsText(text, fix)) return [];
   let plans: FixPlan[];
-  if (fix.container === 'ipynb') plans = notebookPlans(text, ruleId, fix, s);
-  else plans = plainPlans(text, ruleId, fix, s);
+  if (fix.container === 'ipynb') plans = notebookPlans(text, ruleId, fix, s, place);
+  else plans = plainPlans(text, ruleId, fix, s, undefined, place);
   return plans
     .filter((p) => p.edits.length > 0 && editsApply(text, p))
     .map((p) => ({ ...p, title: redact(p.title), note: p.note === undefined ? undefined : redact(p.note) }))
@@ -59,18 +65,36 @@ function editsApply(text: string, p: FixPlan): boolean {
 
 type Settings = ReturnType<typeof normalizeFixSettings>;
 
-function plainPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings, priorCode?: string): FixPlan[] {
+function plainPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings, priorCode?: string, place?: KeyPlace): FixPlan[] {
   const eol = eolOf(text);
   const out: FixPlan[] = [];
   if (fix.type === 'key') {
-    const envVar = chooseEnvVar(priorCode ? `${priorCode}\n${text}` : text, s.envVarName, s.envVarExplicit, fix.name);
-    out.push(...keyPlans({ text, ruleId, fix, format: fix.format, settings: s, envVar, eol, priorCode }));
+    if (place) {
+      const settings = { ...s, envVarName: place.name, envVarExplicit: true, vault: { ...place.vault } };
+      out.push(...keyPlans({ text, ruleId, fix, format: fix.format, settings, envVar: place.name, eol, priorCode }));
+    } else {
+      const chosen = chooseEnvVar(priorCode ? `${priorCode}\n${text}` : text, s.envVarName, s.envVarExplicit, fix.name);
+      // Another, different key under the same name earlier in the file: this one gets its own variable and field.
+      const rank = keyRank(text, fix.name, plainSecretValue(text, fix), fix.valueStart);
+      const envVar = rank > 1 ? `${chosen}_${rank}` : chosen;
+      const settings = rank > 1 ? { ...s, vault: { ...s.vault, field: `${s.vault.field}_${rank}` } } : s;
+      const why = (p: FixPlan) => (p.id === 'vault' ? `field ${settings.vault.field}` : envVar);
+      const ranked = (p: FixPlan): FixPlan => (rank > 1 && p.storesSecret && (p.envVar === envVar || p.id === 'vault')
+        ? { ...p, note: joinNotes(p.note, `Another key in this file already goes to ${p.id === 'vault' ? `field ${s.vault.field}` : chosen}, so this one goes to ${why(p)}.`) }
+        : p);
+      out.push(...keyPlans({ text, ruleId, fix, format: fix.format, settings, envVar, eol, priorCode }).map(ranked));
+    }
   } else {
     out.push(...tlsPlans({ text, fix, format: fix.format, settings: s, eol }));
   }
   const sup = suppressPlan(text, ruleId, fix, eol);
   if (sup) out.push(sup);
   return out;
+}
+
+function joinNotes(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b) return a || b;
+  return `${a}${/[.!?]$/.test(a) ? '' : '.'} ${b}`;
 }
 
 function keyPlans(c: KeyCtx): FixPlan[] {
@@ -98,7 +122,7 @@ function redactPlan(fix: KeyFixData): FixPlan {
   };
 }
 
-function notebookPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings): FixPlan[] {
+function notebookPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings, place?: KeyPlace): FixPlan[] {
   const cell = cellAt(text, findingOffset(text, fix));
   if (!cell) return [];
   if (cell.inOutput) return outputPlans(text, ruleId, fix, cell);
@@ -106,7 +130,7 @@ function notebookPlans(text: string, ruleId: RuleId, fix: FixData, s: Settings):
   const local = decodeFix(cell.source, fix);
   if (!local) return [];
   const d = cell.source;
-  return plainPlans(d.text, ruleId, local, s, cell.cellType === 'code' ? cell.priorCode : undefined).map((p) => encodePlan(text, d, p));
+  return plainPlans(d.text, ruleId, local, s, cell.cellType === 'code' ? cell.priorCode : undefined, place).map((p) => encodePlan(text, d, p));
 }
 
 /**
@@ -123,4 +147,36 @@ export function secretValue(text: string, fix: KeyFixData): string {
     return text.slice(fix.valueStart, fix.valueStart + 40);
   }
   return plainSecretValue(text, fix);
+}
+
+/**
+ * `plan` for `finding`, moved where no other key of this run goes: when the variable or Vault field it
+ * wants holds a different key (in `places`: other keys of the run, what the store held), the finding is
+ * planned again with the first free numbered place (`MISP_KEY_2`, field `api_key_2`) and the plan's
+ * note says so. The plan returned names its place (`envVar`, `vaultRef`) and the place is claimed.
+ * Where the file's consumer fixes the name (a Dockerfile ENV, a Terraform variable), the file keeps it,
+ * the key is stored under the free name, and the note says to pass it on.
+ */
+export function placePlan(text: string, finding: PlacedFinding, plan: FixPlan, settings: Partial<FixSettings> | undefined, places: KeyPlaces): FixPlan | { reason: string } {
+  if (!plan.storesSecret || finding.fix.type !== 'key') return plan;
+  const s = normalizeFixSettings(settings);
+  const secret = secretValue(text, finding.fix);
+  const wanted: KeyPlace = { name: plan.envVar ?? s.envVarName, vault: { ...(plan.vaultRef ?? s.vault) } };
+  const got = places.peek(secret, wanted);
+  let out = plan;
+  // Only what the edits use needs planning again: the name (every plan that names a variable), and the Vault location of a Vault plan.
+  if (got.name !== wanted.name || (plan.id === 'vault' && vaultId(got.vault) !== vaultId(wanted.vault))) {
+    const again = planFixes(text, finding, settings, got).find((p) => p.id === plan.id);
+    const vaultFits = !again || again.id !== 'vault' || (again.vaultRef !== undefined && vaultId(again.vaultRef) === vaultId(got.vault));
+    if (!again || !vaultFits) return { reason: `a different key already goes to ${wanted.vault.mount}/${wanted.vault.path} field ${wanted.vault.field}, and this fix cannot use another field` };
+    if (again.envVar !== undefined && again.envVar !== got.name) {
+      // The consumer fixes the name (a Dockerfile ENV, a Terraform variable, a unit's Environment=): the file
+      // keeps reading it, and the key is stored under the free name, to be passed on where the program runs.
+      out = { ...plan, note: joinNotes(plan.note, `${wanted.name} already holds a different key, so this key is stored as ${got.name}; the file still reads ${wanted.name}: set it from ${got.name} where it runs (for example ${wanted.name}="$${got.name}").`) };
+    } else {
+      out = { ...again, note: joinNotes(again.note, movedNote(plan, wanted, got)) };
+    }
+  }
+  places.claim(secret, got);
+  return { ...out, envVar: got.name, vaultRef: { ...got.vault } };
 }

@@ -1,0 +1,98 @@
+/**
+ * Several different keys at once: each gets a variable and a Vault field of its own (in one file by the
+ * builders themselves, across files and stores through KeyPlaces). Exact outputs.
+ */
+import * as assert from 'node:assert/strict';
+import { analyzeText } from '../../server/src/core';
+import { applyEdits, KeyPlaces, placePlan, planFixes } from '../../server/src/core/fixes';
+import { keyRank } from '../../server/src/core/fixes/envName';
+import { fakeKey } from './helpers';
+
+const K = fakeKey(201);
+const K2 = fakeKey(202);
+const K3 = fakeKey(203);
+
+const envPlan = (path: string, text: string, index: number, settings = {}) => {
+  const f = analyzeText(text, { path }).findings[index];
+  return { f, plan: planFixes(text, f, settings).find((p) => p.id === 'env')! };
+};
+
+describe('fix plans: several different keys', () => {
+  it('keyRank: order of first appearance among the different keys a name is given', () => {
+    const t = `MISP_KEY=${K}\nMISP_KEY=${K2}\nMISP_KEY=${K}\nMISP_KEY: "${K3}"\nOTHER=${K2}\n`;
+    assert.equal(keyRank(t, 'MISP_KEY', K, t.indexOf(K)), 1);
+    assert.equal(keyRank(t, 'MISP_KEY', K2, t.indexOf(K2)), 2);
+    assert.equal(keyRank(t, 'MISP_KEY', K, t.lastIndexOf(K)), 1, 'the same key again keeps its rank');
+    assert.equal(keyRank(t, 'MISP_KEY', K3, t.indexOf(K3)), 3);
+    assert.equal(keyRank(t, 'OTHER', K2, t.lastIndexOf(K2)), 1);
+    assert.equal(keyRank(t, undefined, K2, 0), 1);
+  });
+
+  it('a compose file with two services: the second key is MISP_KEY_2 (Vault field api_key_2), and the note says why', () => {
+    const t = `services:\n  a:\n    environment:\n      - MISP_KEY=${K}\n  b:\n    environment:\n      - MISP_KEY=${K2}\n`;
+    const first = envPlan('docker-compose.yml', t, 0).plan;
+    const second = envPlan('docker-compose.yml', t, 1).plan;
+    assert.equal(first.title, 'Move MISP key to environment variable MISP_KEY');
+    assert.equal(second.title, 'Move MISP key to environment variable MISP_KEY_2');
+    assert.equal(second.envVar, 'MISP_KEY_2');
+    assert.match(second.note!, / Another key in this file already goes to MISP_KEY, so this one goes to MISP_KEY_2\.$/);
+    assert.equal(applyEdits(t, second.edits), t.replace(K2, '${MISP_KEY_2}'));
+    const f = analyzeText(t, { path: 'docker-compose.yml' }).findings[1];
+    const vault = planFixes(t, f).find((p) => p.id === 'vault')!;
+    assert.equal(vault.title, 'Move MISP key to HashiCorp Vault (secret/misp, field api_key_2)');
+    assert.deepEqual(vault.vaultRef, { mount: 'secret', path: 'misp', field: 'api_key_2' });
+    // An explicit name is numbered the same way.
+    assert.equal(envPlan('docker-compose.yml', t, 1, { envVarName: 'MISP_AUTHKEY' }).plan.envVar, 'MISP_AUTHKEY_2');
+  });
+
+  it('Python: a live key and an older one commented out under the same name', () => {
+    const t = `from pymisp import PyMISP\nmisp_key = "${K}"\n# misp_key = "${K2}"\nmisp = PyMISP("https://misp.example.org", misp_key)\n`;
+    assert.equal(envPlan('a.py', t, 0).plan.envVar, 'MISP_KEY');
+    const { plan } = envPlan('a.py', t, 1);
+    assert.equal(plan.envVar, 'MISP_KEY_2');
+    assert.equal(applyEdits(t, plan.edits), t.replace(`"${K2}"`, 'os.environ["MISP_KEY_2"]'));
+  });
+
+  it('KeyPlaces: the wanted place when free or holding this key, else the first free numbered one; placePlan plans again', () => {
+    const places = new KeyPlaces();
+    places.holdsName('MISP_KEY', K3);
+    places.holdsName('MISP_KEY_2', K2);
+    places.holdsName('EMPTY', '');
+    const wanted = { name: 'MISP_KEY', vault: { mount: 'secret', path: 'misp', field: 'api_key' } };
+    assert.deepEqual(places.peek(K, wanted), { name: 'MISP_KEY_3', vault: wanted.vault });
+    assert.deepEqual(places.peek(K2, wanted).name, 'MISP_KEY_2', 'a name that holds this very key is reused');
+    assert.deepEqual(places.peek(K, { ...wanted, name: 'EMPTY' }).name, 'EMPTY', 'an empty entry holds nothing');
+    places.holdsVault(wanted.vault, K3);
+    assert.deepEqual(places.peek(K, wanted).vault, { ...wanted.vault, field: 'api_key_2' });
+
+    const t = `import requests\nmisp_key = "${K}"\n`;
+    const f = analyzeText(t, { path: 'a.py' }).findings[0];
+    const env = planFixes(t, f).find((p) => p.id === 'env')!;
+    const placed = placePlan(t, f, env, undefined, places);
+    assert.ok('id' in placed);
+    assert.equal(placed.envVar, 'MISP_KEY_3');
+    assert.equal(placed.title, 'Move MISP key to environment variable MISP_KEY_3');
+    assert.match(placed.note!, /^MISP_KEY already holds a different key, so this one goes to MISP_KEY_3\.$/);
+    assert.equal(applyEdits(t, placed.edits), 'import os\nimport requests\nmisp_key = os.environ["MISP_KEY_3"]\n');
+    // Claimed: the same key again gets the same place, another key the next one.
+    assert.equal(places.peek(K, wanted).name, 'MISP_KEY_3');
+    assert.equal(places.peek(fakeKey(204), wanted).name, 'MISP_KEY_4');
+    const vault = placePlan(t, f, planFixes(t, f).find((p) => p.id === 'vault')!, undefined, places);
+    assert.ok('id' in vault);
+    assert.deepEqual(vault.vaultRef, { mount: 'secret', path: 'misp', field: 'api_key_2' });
+    assert.match(applyEdits(t, vault.edits), /\["api_key_2"\]/);
+  });
+
+  it('placePlan: where the file fixes the name (a Dockerfile ENV), the file keeps it and the key is stored under the free name', () => {
+    const places = new KeyPlaces();
+    places.holdsName('MISP_KEY', K3);
+    const t = `FROM alpine:3\nENV MISP_KEY=${K}\n`;
+    const f = analyzeText(t, { path: 'Dockerfile' }).findings[0];
+    const env = planFixes(t, f).find((p) => p.id === 'env')!;
+    const placed = placePlan(t, f, env, undefined, places);
+    assert.ok('id' in placed);
+    assert.equal(placed.envVar, 'MISP_KEY_2');
+    assert.deepEqual(placed.edits, env.edits);
+    assert.match(placed.note!, /MISP_KEY already holds a different key, so this key is stored as MISP_KEY_2; the file still reads MISP_KEY: set it from MISP_KEY_2 where it runs \(for example MISP_KEY="\$MISP_KEY_2"\)\.$/);
+  });
+});
