@@ -36,6 +36,7 @@ const CASES: Array<[string, string]> = [
   ['nginx/misp.conf', `server {\n  listen 443;\n  location /misp/ {\n    proxy_pass https://misp.example.org/;\n    proxy_set_header Authorization "${K}";\n  }\n}\n`],
   ['docs/README.md', `# MISP sync\n\nSet \`misp_key = "${K}"\` in keys.py.\n`],
   ['compose3/docker-compose.yml', `services:\n  a:\n    image: x\n    environment:\n      - MISP_KEY=${K}\n  b:\n    image: y\n    environment:\n      - MISP_KEY=${K2}\n`],
+  ['k8s2/feeder.yaml', `apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: misp\nspec:\n  target:\n    name: misp-credentials\n  data:\n    - secretKey: misp-api-key\n      remoteRef: {key: misp, property: api_key}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: feeder\nspec:\n  template:\n    spec:\n      containers:\n        - name: feeder\n          image: x\n          env:\n            - name: MISP_KEY\n              value: "${K}"\n`],
 ];
 
 describe('fix plans: config formats', () => {

@@ -1,10 +1,12 @@
 /**
  * Several different keys at once: each gets a variable and a Vault field of its own (in one file by the
- * builders themselves, across files and stores through KeyPlaces). Exact outputs.
+ * builders themselves, across files and stores through KeyPlaces); Kubernetes reuses a Secret's data key;
+ * Exact outputs.
  */
 import * as assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
 import { analyzeText } from '../../server/src/core';
-import { applyEdits, KeyPlaces, placePlan, planFixes } from '../../server/src/core/fixes';
+import { applyEdits, k8sSecretsIn, KeyPlaces, placePlan, planFixes } from '../../server/src/core/fixes';
 import { keyRank } from '../../server/src/core/fixes/envName';
 import { fakeKey } from './helpers';
 
@@ -16,6 +18,7 @@ const envPlan = (path: string, text: string, index: number, settings = {}) => {
   const f = analyzeText(text, { path }).findings[index];
   return { f, plan: planFixes(text, f, settings).find((p) => p.id === 'env')! };
 };
+const yamlOk = (text: string) => assert.deepEqual(parseAllDocuments(text).flatMap((d) => d.errors.map((e) => e.message)), []);
 
 describe('fix plans: several different keys', () => {
   it('keyRank: order of first appearance among the different keys a name is given', () => {
@@ -94,5 +97,54 @@ describe('fix plans: several different keys', () => {
     assert.equal(placed.envVar, 'MISP_KEY_2');
     assert.deepEqual(placed.edits, env.edits);
     assert.match(placed.note!, /MISP_KEY already holds a different key, so this key is stored as MISP_KEY_2; the file still reads MISP_KEY: set it from MISP_KEY_2 where it runs \(for example MISP_KEY="\$MISP_KEY_2"\)\.$/);
+  });
+});
+
+describe('fix plans: Kubernetes Secrets that already exist', () => {
+  const deployment = (value: string, extra = '') => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: feeder\nspec:\n  template:\n    spec:\n      containers:\n        - name: feeder\n          image: x\n          env:\n            - name: MISP_KEY\n              value: "${value}"\n${extra}`;
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: misp-credentials\ntype: Opaque\nstringData:\n  misp-url: https://misp.example.org\n  misp-api-key: ""\n---\n';
+
+  it('k8sSecretsIn: Secret manifests and ExternalSecret targets, with their data keys', () => {
+    const es = 'apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: misp\nspec:\n  target:\n    name: misp-credentials\n  data:\n    - secretKey: misp-api-key\n      remoteRef: {key: misp, property: api_key}\n';
+    assert.deepEqual(k8sSecretsIn(secret + es), [
+      { name: 'misp-credentials', keys: ['misp-url', 'misp-api-key'], manifest: true },
+      { name: 'misp-credentials', keys: ['misp-api-key'], manifest: false },
+    ]);
+    assert.deepEqual(k8sSecretsIn('kind: ConfigMap\n'), []);
+  });
+
+  it('an ExternalSecret in the same file filling the Secret with a key for MISP: the secretKeyRef uses that key, and Vault adds no second entry', () => {
+    const es = 'apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: misp\nspec:\n  secretStoreRef: {kind: ClusterSecretStore, name: vault-backend}\n  target:\n    name: misp-credentials\n  data:\n    - secretKey: misp-api-key\n      remoteRef: {key: misp, property: api_key}\n---\n';
+    const t = es + deployment(K);
+    const { plan } = envPlan('k8s/feeder.yaml', t, 0);
+    const out = applyEdits(t, plan.edits);
+    assert.equal(out, es + deployment(K).replace(`value: "${K}"`, 'valueFrom:\n                secretKeyRef:\n                  name: misp-credentials\n                  key: misp-api-key'));
+    assert.match(plan.note!, /^The container now reads MISP_KEY from the existing Secret misp-credentials, key misp-api-key \(defined in this file\); make sure it holds the key that was here\.$/);
+    yamlOk(out);
+    const f = analyzeText(t, { path: 'k8s/feeder.yaml' }).findings[0];
+    const v = applyEdits(t, planFixes(t, f).find((p) => p.id === 'vault')!.edits);
+    assert.equal(v, out, 'the ExternalSecret already has the entry');
+  });
+
+  it('a Secret manifest elsewhere: an ExternalSecret added for Vault merges into it', () => {
+    const k8sSecrets = k8sSecretsIn(secret);
+    const t = deployment(K);
+    const f = analyzeText(t, { path: 'k8s/deploy.yaml' }).findings[0];
+    const v = applyEdits(t, planFixes(t, f, { k8sSecrets }).find((p) => p.id === 'vault')!.edits);
+    assert.match(v, /key: misp-api-key\n[\s\S]*\n {4}creationPolicy: Merge\n {2}data:\n {4}- secretKey: misp-api-key\n/);
+    yamlOk(v);
+  });
+
+  it('a Secret elsewhere in the tree (from the settings); a second, different key keeps a data key of its own', () => {
+    const k8sSecrets = [{ name: 'misp-credentials', keys: ['url', 'authkey'], manifest: true }];
+    const t = deployment(K, `            - name: MISP_BACKUP_KEY\n              value: "${K2}"\n`);
+    const first = envPlan('k8s/deploy.yaml', t, 0, { k8sSecrets }).plan;
+    assert.match(applyEdits(t, first.edits), /name: misp-credentials\n {18}key: authkey\n/);
+    assert.match(first.note!, /\(defined elsewhere in the tree\)/);
+    const second = envPlan('k8s/deploy.yaml', t, 1, { k8sSecrets }).plan;
+    assert.match(applyEdits(t, second.edits), /name: misp-credentials\n {18}key: misp-backup-key\n/);
+    assert.match(second.note!, /create it without committing it/);
+    // Without a Secret anywhere: the name derived from the variable, as before.
+    assert.match(applyEdits(t, envPlan('k8s/deploy.yaml', t, 0).plan.edits), /key: misp-key\n/);
   });
 });

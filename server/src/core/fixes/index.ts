@@ -24,8 +24,9 @@ import { yamlKeyPlans } from './yamlPlans';
 
 export { applyEdits } from './edits';
 export { DEFAULT_FIX_SETTINGS, normalizeFixSettings } from './model';
-export type { FixPlan, FixPlanId, FixSettings, OffsetEdit, VaultRef } from './model';
+export type { FixPlan, FixPlanId, FixSettings, K8sSecretInfo, OffsetEdit, VaultRef } from './model';
 export { KeyPlaces, vaultId } from './places';
+export { k8sSecretsIn } from './yamlPlans';
 export type { KeyPlace } from './places';
 
 const ORDER: Record<FixPlan['id'], number> = { env: 0, vault: 1, tls: 2, 'tls-ca': 3, redact: 4, suppress: 5 };

@@ -23,6 +23,20 @@ export interface FixSettings {
   vault: VaultRef;
   /** A CA bundle to verify the MISP server against (offers the `tls-ca` plan). */
   caBundle?: string;
+  /**
+   * Kubernetes Secrets defined in other files of the tree (the CLI finds them; the editor sees only the
+   * file): a Deployment's `secretKeyRef` then uses the data key such a Secret already has for the key.
+   */
+  k8sSecrets?: readonly K8sSecretInfo[];
+}
+
+/** A Kubernetes Secret some manifest defines: a `kind: Secret` (manifest) or an ExternalSecret's target. */
+export interface K8sSecretInfo {
+  name: string;
+  /** Its data keys (`data:`, `stringData:`, an ExternalSecret's `spec.data[].secretKey`). */
+  keys: readonly string[];
+  /** Defined by a `kind: Secret` manifest (an ExternalSecret filling it must merge, not own it). */
+  manifest: boolean;
 }
 
 /** Plan ids. `redact` replaces a key in saved output or prose, where no reference can stand in for it. */
@@ -68,6 +82,7 @@ export function normalizeFixSettings(s: Partial<FixSettings> | undefined): FixSe
     envVarExplicit: env !== d.envVarName,
     vault: { mount: seg(v.mount, d.vault.mount, VAULT_SEGMENT), path: seg(v.path, d.vault.path, VAULT_SEGMENT), field: seg(v.field, d.vault.field, VAULT_FIELD) },
     caBundle: typeof s?.caBundle === 'string' && s.caBundle.trim() !== '' && !/[\r\n\0]/.test(s.caBundle) ? s.caBundle : undefined,
+    ...(Array.isArray(s?.k8sSecrets) ? { k8sSecrets: s.k8sSecrets } : {}),
   };
 }
 

@@ -2,11 +2,11 @@
  * Env and Vault plans for YAML, by the consumer of the file: Compose, GitHub Actions, GitLab CI, Kubernetes,
  * Helm values, Ansible, Filebeat, Spring; plain YAML read by a program gets a Vault Agent template.
  */
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, parseAllDocuments } from 'yaml';
 import { envTitle, vaultTitle } from './codePlans';
 import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
 import { appendBlock, insertLines, nextLineStart } from './edits';
-import type { FixPlan, KeyCtx, OffsetEdit, VaultRef } from './model';
+import type { FixPlan, K8sSecretInfo, KeyCtx, OffsetEdit, VaultRef } from './model';
 import { helmSetPath, keyColumn, locatePair, mapEnd, removePairEdits, yamlShellEdit, yamlValueEdit, type Located } from './yamlEdit';
 
 const SECRET_NAME = 'misp-credentials';
@@ -14,6 +14,73 @@ const SECRET_NAME = 'misp-credentials';
 /** The Secret key that holds one variable's value: its name in kebab case (MISP_BACKUP_KEY → misp-backup-key), so keys never share one. */
 function secretKey(envVar: string): string {
   return envVar.toLowerCase().replace(/_+/g, '-').replace(/^-+|-+$/g, '') || 'misp-key';
+}
+
+/** What a data key is for, ignoring spelling: `misp-api-key`, `MISP_AUTHKEY`, `api_key`, `token` are all "key"; `misp-backup-key` is "backupkey". */
+function roleOf(dataKey: string): string {
+  const words = dataKey.toLowerCase().split(/[-_.]+/).filter((w) => w && w !== 'misp');
+  const joined = words.join('');
+  return /^(?:api|auth)?(?:key|token)$/.test(joined) ? 'key' : joined;
+}
+
+/** The Kubernetes Secrets a YAML text defines: `kind: Secret` manifests and the targets of ExternalSecrets, with their data keys. */
+export function k8sSecretsIn(text: string): K8sSecretInfo[] {
+  if (!/^kind:[ \t]*["']?(?:Secret|ExternalSecret)\b/m.test(text)) return [];
+  const out: K8sSecretInfo[] = [];
+  for (const doc of parseAllDocuments(text, { uniqueKeys: false, strict: false })) {
+    if (doc.errors.length) continue;
+    let js: unknown;
+    try {
+      js = doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      continue;
+    }
+    if (!isRecord(js)) continue;
+    const meta = isRecord(js.metadata) ? js.metadata : {};
+    const spec = isRecord(js.spec) ? js.spec : {};
+    if (js.kind === 'Secret' && typeof meta.name === 'string') {
+      out.push({ name: meta.name, keys: [...Object.keys(isRecord(js.data) ? js.data : {}), ...Object.keys(isRecord(js.stringData) ? js.stringData : {})], manifest: true });
+    } else if (js.kind === 'ExternalSecret') {
+      const target = isRecord(spec.target) && typeof spec.target.name === 'string' ? spec.target.name : meta.name;
+      const data = Array.isArray(spec.data) ? spec.data : [];
+      if (typeof target === 'string') out.push({ name: target, keys: data.map((d) => (isRecord(d) ? d.secretKey : undefined)).filter((k): k is string => typeof k === 'string'), manifest: false });
+    }
+  }
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The data key of Secret `secret` a variable's value is read from. */
+interface SecretKeyChoice {
+  key: string;
+  /** A Secret or ExternalSecret already defines it: `here` in this file, or elsewhere in the tree. */
+  existing?: 'here' | 'tree';
+  /** A `kind: Secret` manifest of that name exists (an ExternalSecret filling it must merge). */
+  manifest: boolean;
+  /** An ExternalSecret elsewhere in the tree already fills the Secret (do not add another). */
+  externalElsewhere: boolean;
+}
+
+/**
+ * The data key for `c.envVar` in Secret `secret`: the one derived from the variable, unless a Secret of
+ * that name (in this file, or in the tree per the settings) already has a key for the same role
+ * (`misp-api-key` for MISP_KEY): then that one, so the pod finds it.
+ */
+function secretKeyFor(c: KeyCtx, secret: string): SecretKeyChoice {
+  const derived = secretKey(c.envVar);
+  const here = k8sSecretsIn(c.text).filter((s) => s.name === secret);
+  const tree = (c.settings.k8sSecrets ?? []).filter((s) => s.name === secret);
+  const manifest = [...here, ...tree].some((s) => s.manifest);
+  const externalElsewhere = tree.some((s) => !s.manifest) && !here.some((s) => !s.manifest);
+  for (const [where, infos] of [['here', here], ['tree', tree]] as const) {
+    const keys = infos.flatMap((s) => s.keys);
+    const key = keys.find((k) => k === derived) ?? keys.find((k) => roleOf(k) === roleOf(derived));
+    if (key) return { key, existing: where, manifest, externalElsewhere };
+  }
+  return { key: derived, manifest, externalElsewhere };
 }
 
 /** Env and Vault plans for a key in a YAML file. */
@@ -36,10 +103,18 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
     case 'gitlab-ci':
       return env(gitlabEdits(c), `Add ${c.envVar} as a masked (and protected) CI/CD variable in the project or group settings; .gitlab-ci.yml must not hold it.`);
     case 'kubernetes': {
-      const edits = k8sEnvEdits(c);
+      const sk = secretKeyFor(c, SECRET_NAME);
+      const edits = k8sEnvEdits(c, sk.key);
+      const what = fix.name ?? 'the variable';
+      const envNote = sk.existing
+        ? `The container now reads ${what} from the existing Secret ${SECRET_NAME}, key ${sk.key} (defined ${sk.existing === 'here' ? 'in this file' : 'elsewhere in the tree'}); make sure it holds the key that was here.`
+        : `The container now reads ${what} from Secret ${SECRET_NAME}, key ${sk.key}; create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${sk.key}="$${c.envVar}".`;
+      const vaultNote = sk.externalElsewhere
+        ? `Secret ${SECRET_NAME} is filled from Vault by an ExternalSecret elsewhere in the tree; make sure its entry ${sk.key} reads ${v.mount}/${v.path}, field ${v.field}.`
+        : `Secret ${SECRET_NAME} is now filled from Vault by External Secrets Operator (an ExternalSecret is added to this file${sk.manifest ? ', merging into the existing Secret' : ''}); it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`;
       return [
-        ...env(edits, `The container now reads ${fix.name ?? 'the variable'} from Secret ${SECRET_NAME}, key ${secretKey(c.envVar)}; create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${secretKey(c.envVar)}="$${c.envVar}".`),
-        ...vault(edits && [...edits, ...externalSecret(c, SECRET_NAME, secretKey(c.envVar), false)], `Secret ${SECRET_NAME} is now filled from Vault by External Secrets Operator (an ExternalSecret is added to this file); it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`),
+        ...env(edits, envNote),
+        ...vault(edits && [...edits, ...(sk.externalElsewhere ? [] : externalSecret(c, SECRET_NAME, sk.key, sk.manifest))], vaultNote),
       ];
     }
     case 'kubernetes-secret': {
@@ -51,10 +126,13 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
         `A Secret manifest cannot read environment variables. The entry is removed and an ExternalSecret (External Secrets Operator, creationPolicy Merge) puts it back into Secret ${name} from Vault; it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`);
     }
     case 'helm-values': {
-      const edits = helmEdits(c);
+      const sk = secretKeyFor(c, SECRET_NAME);
+      const edits = helmEdits(c, sk.key);
       if (edits) {
         return [
-          ...env(edits, `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${secretKey(c.envVar)} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${secretKey(c.envVar)}="$${c.envVar}".`),
+          ...env(edits, sk.existing
+            ? `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${sk.key} (envFromSecrets; defined ${sk.existing === 'here' ? 'in this file' : 'elsewhere in the tree'}); make sure it holds the key that was here.`
+            : `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${sk.key} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${sk.key}="$${c.envVar}".`),
           ...vault(edits, `The chart now reads the existing Secret ${SECRET_NAME}; fill it from Vault (${v.mount}/${v.path}, field ${v.field}) with External Secrets Operator or the Vault Secrets Operator.`),
         ];
       }
@@ -103,21 +181,21 @@ function gitlabEdits(c: KeyCtx): OffsetEdit[] | undefined {
   return [yamlShellEdit(text, fix, c.envVar)];
 }
 
-/** Kubernetes container env entry `value: KEY` → `valueFrom.secretKeyRef`. */
-function k8sEnvEdits(c: KeyCtx): OffsetEdit[] | undefined {
+/** Kubernetes container env entry `value: KEY` → `valueFrom.secretKeyRef` to `dataKey` of the Secret. */
+function k8sEnvEdits(c: KeyCtx, dataKey: string): OffsetEdit[] | undefined {
   const { text, fix } = c;
   const loc = locatePair(text, fix.literalStart);
   if (!loc || fix.embedded || !isScalar(loc.pair.key) || loc.pair.key.value !== 'value' || !loc.map.has('name')) return undefined;
   const keyStart = (loc.pair.key as { range: number[] }).range[0];
   const end = (loc.pair.value as { range: number[] }).range[1];
-  if (loc.map.flow) return [{ start: keyStart, end, newText: `valueFrom: {secretKeyRef: {name: ${SECRET_NAME}, key: ${secretKey(c.envVar)}}}` }];
+  if (loc.map.flow) return [{ start: keyStart, end, newText: `valueFrom: {secretKeyRef: {name: ${SECRET_NAME}, key: ${dataKey}}}` }];
   const col = keyColumn(text, loc.pair);
   const pad = (n: number) => ' '.repeat(col + n);
-  return [{ start: keyStart, end, newText: ['valueFrom:', `${pad(2)}secretKeyRef:`, `${pad(4)}name: ${SECRET_NAME}`, `${pad(4)}key: ${secretKey(c.envVar)}`].join(c.eol) }];
+  return [{ start: keyStart, end, newText: ['valueFrom:', `${pad(2)}secretKeyRef:`, `${pad(4)}name: ${SECRET_NAME}`, `${pad(4)}key: ${dataKey}`].join(c.eol) }];
 }
 
 /** Helm values: move `env.NAME: KEY` to a sibling `envFromSecrets` map as an existing-secret reference. */
-function helmEdits(c: KeyCtx): OffsetEdit[] | undefined {
+function helmEdits(c: KeyCtx, dataKey: string): OffsetEdit[] | undefined {
   const { text, fix } = c;
   const loc = locatePair(text, fix.literalStart);
   if (!loc || fix.embedded || !loc.grandMap || !isScalar(loc.pair.key)) return undefined;
@@ -128,7 +206,7 @@ function helmEdits(c: KeyCtx): OffsetEdit[] | undefined {
   if (!target || !removal) return undefined;
   const col = keyColumn(text, target.items[0]);
   const pad = (n: number) => ' '.repeat(col + n);
-  return [...removal, insertLines(text, mapEnd(text, target), [`${pad(0)}${name}:`, `${pad(2)}name: ${SECRET_NAME}`, `${pad(2)}key: ${secretKey(c.envVar)}`], c.eol)];
+  return [...removal, insertLines(text, mapEnd(text, target), [`${pad(0)}${name}:`, `${pad(2)}name: ${SECRET_NAME}`, `${pad(2)}key: ${dataKey}`], c.eol)];
 }
 
 /** An ExternalSecret document appended to the file (once per target secret and key). */
