@@ -35,6 +35,7 @@ const CASES: Array<[string, string]> = [
   ['compose2/docker-compose.yml', `services:\n  misp:\n    image: coolacid/misp-docker:core-latest\n    environment:\n      - "ADMIN_KEY=\${ADMIN_KEY:-${K}}"\n`],
   ['nginx/misp.conf', `server {\n  listen 443;\n  location /misp/ {\n    proxy_pass https://misp.example.org/;\n    proxy_set_header Authorization "${K}";\n  }\n}\n`],
   ['docs/README.md', `# MISP sync\n\nSet \`misp_key = "${K}"\` in keys.py.\n`],
+  ['.github/workflows/run.yml', `name: pull\non: push\njobs:\n  pull:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11\n      - name: fetch\n        run: |\n          curl -sf -H "Authorization: ${K}" https://misp.example.org/events/index\n      - name: push\n        env:\n          MISP_URL: https://misp.example.org\n        run: "curl -H 'Authorization: ${K2}' $MISP_URL/events/add"\n`],
   ['compose3/docker-compose.yml', `services:\n  a:\n    image: x\n    environment:\n      - MISP_KEY=${K}\n  b:\n    image: y\n    environment:\n      - MISP_KEY=${K2}\n`],
   ['k8s2/feeder.yaml', `apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: misp\nspec:\n  target:\n    name: misp-credentials\n  data:\n    - secretKey: misp-api-key\n      remoteRef: {key: misp, property: api_key}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: feeder\nspec:\n  template:\n    spec:\n      containers:\n        - name: feeder\n          image: x\n          env:\n            - name: MISP_KEY\n              value: "${K}"\n`],
 ];

@@ -1,13 +1,14 @@
 /**
  * Several different keys at once: each gets a variable and a Vault field of its own (in one file by the
  * builders themselves, across files and stores through KeyPlaces); Kubernetes reuses a Secret's data key;
- * Exact outputs.
+ * GitHub Actions scripts read the secret through the step's env:. Exact outputs.
  */
 import * as assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { analyzeText } from '../../server/src/core';
 import { applyEdits, k8sSecretsIn, KeyPlaces, placePlan, planFixes } from '../../server/src/core/fixes';
 import { keyRank } from '../../server/src/core/fixes/envName';
+import { fixed } from './fixesCheck';
 import { fakeKey } from './helpers';
 
 const K = fakeKey(201);
@@ -146,5 +147,36 @@ describe('fix plans: Kubernetes Secrets that already exist', () => {
     assert.match(second.note!, /create it without committing it/);
     // Without a Secret anywhere: the name derived from the variable, as before.
     assert.match(applyEdits(t, envPlan('k8s/deploy.yaml', t, 0).plan.edits), /key: misp-key\n/);
+  });
+});
+
+describe('fix plans: GitHub Actions run: scripts', () => {
+  const wf = (steps: string, runsOn = 'ubuntu-latest') => `name: pull\non: push\njobs:\n  pull:\n    runs-on: ${runsOn}\n    steps:\n${steps}`;
+
+  it('the script reads "$MISP_KEY" and the step gets env: MISP_KEY: ${{ secrets.MISP_KEY }}', () => {
+    const t = wf(`      - name: fetch\n        run: |\n          echo start\n          curl -sf -H "Authorization: ${K}" https://misp.example.org/events/index\n`);
+    const out = fixed('.github/workflows/a.yml', t, 'env');
+    assert.equal(out, wf('      - name: fetch\n        env:\n          MISP_KEY: ${{ secrets.MISP_KEY }}\n        run: |\n          echo start\n          curl -sf -H "Authorization: ${MISP_KEY}" https://misp.example.org/events/index\n'));
+    yamlOk(out);
+    assert.ok(!out.includes('Authorization: ${{'), 'no secret expression inside the script');
+  });
+
+  it('an existing env: mapping is extended; a run: first in its item gets env: after it; single quotes are closed around the variable', () => {
+    const t = wf(`      - name: push\n        env:\n          MISP_URL: https://misp.example.org\n        run: |\n          curl -H 'Authorization: ${K}' "$MISP_URL/events/add"\n      - run: curl -H "Authorization:${K}" https://misp.example.org/x\n`);
+    const findings = analyzeText(t, { path: '.github/workflows/b.yml' }).findings;
+    assert.equal(findings.length, 2);
+    const a = fixed('.github/workflows/b.yml', t, 'env', 0);
+    assert.match(a, /\n {8}env:\n {10}MISP_URL: https:\/\/misp\.example\.org\n {10}MISP_KEY: \$\{\{ secrets\.MISP_KEY \}\}\n {8}run: \|\n {10}curl -H 'Authorization: '"\$\{MISP_KEY\}" "\$MISP_URL\/events\/add"\n/);
+    yamlOk(a);
+    const b = fixed('.github/workflows/b.yml', t, 'env', 1);
+    assert.match(b, /\n {6}- run: curl -H "Authorization:\$\{MISP_KEY\}" https:\/\/misp\.example\.org\/x\n {8}env:\n {10}MISP_KEY: \$\{\{ secrets\.MISP_KEY \}\}\n$/);
+    yamlOk(b);
+  });
+
+  it('outside a script, or in a shell other than bash/sh, the secret expression stays in place', () => {
+    const win = wf(`      - run: curl -H "Authorization:${K}" https://misp.example.org/x\n`, 'windows-latest');
+    assert.match(fixed('.github/workflows/c.yml', win, 'env'), /run: curl -H "Authorization:\$\{\{ secrets\.MISP_KEY \}\}" https/);
+    const env = wf(`      - run: python pull.py\n        env:\n          MISP_KEY: ${K}\n`);
+    assert.match(fixed('.github/workflows/d.yml', env, 'env'), /\n {10}MISP_KEY: \$\{\{ secrets\.MISP_KEY \}\}\n$/);
   });
 });

@@ -2,12 +2,14 @@
  * Env and Vault plans for YAML, by the consumer of the file: Compose, GitHub Actions, GitLab CI, Kubernetes,
  * Helm values, Ansible, Filebeat, Spring; plain YAML read by a program gets a Vault Agent template.
  */
-import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, visit, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { lineStartAt } from '../text';
 import { envTitle, vaultTitle } from './codePlans';
 import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
 import { appendBlock, insertLines, nextLineStart } from './edits';
 import type { FixPlan, K8sSecretInfo, KeyCtx, OffsetEdit, VaultRef } from './model';
 import { helmSetPath, keyColumn, locatePair, mapEnd, removePairEdits, yamlShellEdit, yamlValueEdit, type Located } from './yamlEdit';
+import type { KeyFixData } from '../types';
 
 const SECRET_NAME = 'misp-credentials';
 
@@ -98,8 +100,13 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
         ...env(ref(`\${${c.envVar}}`), `Compose fills \${${c.envVar}} from the shell or from the .env file next to the compose file; keep that file out of git.`),
         ...vault(ref(`\${${c.envVar}}`), `Compose cannot read Vault itself: the file now reads \${${c.envVar}}; set it from Vault when deploying, e.g. ${c.envVar}="$(vault kv get -field=${v.field} ${v.mount}/${v.path})" docker compose up -d.`),
       ];
-    case 'github-actions':
-      return env(ref(`\${{ secrets.${c.envVar} }}`), `Add a repository or environment secret named ${c.envVar} (Settings → Secrets and variables → Actions).`);
+    case 'github-actions': {
+      const secretNote = `Add a repository or environment secret named ${c.envVar} (Settings → Secrets and variables → Actions).`;
+      // In a run: script the secret goes through the step's env: and the script reads the variable (GitHub's hardening advice).
+      const run = actionsRunEdits(c);
+      if (run) return env(run, `${secretNote} The step passes it to its script through env:, and the script reads $${c.envVar}.`);
+      return env(ref(`\${{ secrets.${c.envVar} }}`), secretNote);
+    }
     case 'gitlab-ci':
       return env(gitlabEdits(c), `Add ${c.envVar} as a masked (and protected) CI/CD variable in the project or group settings; .gitlab-ci.yml must not hold it.`);
     case 'kubernetes': {
@@ -168,6 +175,83 @@ function metadata(loc: Located, field: string): string | undefined {
   const md = isMap(loc.doc.contents) ? loc.doc.contents.get('metadata', true) : undefined;
   const n = isMap(md) ? md.get(field, true) : undefined;
   return isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
+}
+
+/** The `run:` entry of a workflow step whose script holds `offset`, with the step's map and the job's. */
+interface RunStep {
+  run: Pair;
+  scalar: Scalar;
+  step: YAMLMap;
+  job?: YAMLMap;
+  doc: YAMLMap;
+}
+
+function findRunStep(text: string, offset: number): RunStep | undefined {
+  let found: RunStep | undefined;
+  for (const doc of parseAllDocuments(text, { uniqueKeys: false, strict: false })) {
+    if (doc.errors.length || !isMap(doc.contents)) continue;
+    const top = doc.contents;
+    visit(doc, {
+      Pair(_k, pair, path) {
+        const v = pair.value;
+        if (!isScalar(pair.key) || pair.key.value !== 'run' || !isScalar(v) || !v.range || offset < v.range[0] || offset >= v.range[1]) return undefined;
+        const step = path[path.length - 1];
+        const seq = path[path.length - 2];
+        const job = path[path.length - 4];
+        if (!isMap(step) || !isSeq(seq)) return undefined;
+        found = { run: pair, scalar: v, step, job: isMap(job) ? job : undefined, doc: top };
+        return visit.BREAK;
+      },
+    });
+    if (found) break;
+  }
+  return found;
+}
+
+/** The shell a step's script runs in: the step's `shell:`, else the job's or the workflow's `defaults.run.shell`, else the runner's default. */
+function stepShell(r: RunStep): string {
+  const str = (m: YAMLMap | undefined, ...keys: string[]): string | undefined => {
+    let n: unknown = m;
+    for (const k of keys) n = isMap(n) ? n.get(k, true) : undefined;
+    return isScalar(n) && typeof n.value === 'string' ? n.value : undefined;
+  };
+  const shell = str(r.step, 'shell') ?? str(r.job, 'defaults', 'run', 'shell') ?? str(r.doc, 'defaults', 'run', 'shell');
+  if (shell) return shell.trim().split(/\s+/)[0];
+  const runsOn = r.job?.get('runs-on', true);
+  return isScalar(runsOn) && /windows/i.test(String(runsOn.value)) ? 'pwsh' : 'bash';
+}
+
+/**
+ * A key inside a step's `run:` script: the script reads `$NAME` (quoted for the shell) and the step's
+ * `env:` gets `NAME: ${{ secrets.NAME }}`, added to an existing block mapping or as a new one. Undefined
+ * where that does not fit (a non-POSIX shell, a flow `env:`, an `env:` entry of that name holding
+ * something else): the caller then puts the secret expression in place.
+ */
+function actionsRunEdits(c: KeyCtx): OffsetEdit[] | undefined {
+  const { text, fix, envVar } = c;
+  if (fix.encoding) return undefined;
+  const r = findRunStep(text, fix.valueStart);
+  if (!r || !r.scalar.range || !/^(?:bash|sh)$/.test(stepShell(r))) return undefined;
+  const type = r.scalar.type;
+  const quote = type === 'BLOCK_LITERAL' ? '|' : type === 'BLOCK_FOLDED' ? '>' : type === 'QUOTE_DOUBLE' ? '"' : type === 'QUOTE_SINGLE' ? "'" : '';
+  // The script's own scalar, so that the shell quoting is read from the start of the command.
+  const scriptFix: KeyFixData = { ...fix, literalStart: r.scalar.range[0], literalEnd: r.scalar.range[1], quote };
+  const script = yamlShellEdit(text, scriptFix, envVar);
+  const value = `\${{ secrets.${envVar} }}`;
+  const envPair = r.step.items.find((p) => isScalar(p.key) && p.key.value === 'env');
+  if (envPair) {
+    const m = envPair.value;
+    if (!isMap(m) || m.flow || m.items.length === 0) return undefined;
+    const same = m.items.find((p) => isScalar(p.key) && p.key.value === envVar);
+    if (same) return isScalar(same.value) && String(same.value.value).replace(/\s+/g, ' ') === value ? [script] : undefined;
+    return [script, insertLines(text, mapEnd(text, m), [`${' '.repeat(keyColumn(text, m.items[0]))}${envVar}: ${value}`], c.eol)];
+  }
+  const col = keyColumn(text, r.run);
+  const runKey = (r.run.key as { range: number[] }).range[0];
+  const lines = [`${' '.repeat(col)}env:`, `${' '.repeat(col + 2)}${envVar}: ${value}`];
+  // Before `run:` when it starts its line; after the step when it follows the item's `- `.
+  const at = text.slice(lineStartAt(text, runKey), runKey).trim() === '' ? lineStartAt(text, runKey) : mapEnd(text, r.step);
+  return [script, insertLines(text, at, lines, c.eol)];
 }
 
 /** GitLab: a `variables:` entry named like the CI/CD variable goes away; other places read `$NAME`. */
