@@ -83,7 +83,9 @@ describe('key stores: Vault KV v2', function () {
     assert.equal(vaultConnection({}, { HOME: home, VAULT_ADDR: 'http://a:1', VAULT_TOKEN: 't2' }).token, 't2');
     fs.writeFileSync(path.join(home, '.vault-token'), 't3\n');
     assert.equal(vaultConnection({}, { HOME: home, VAULT_ADDR: 'http://a:1' }).token, 't3');
-    assert.throws(() => vaultConnection({}, { HOME: home }), /no Vault address/);
+    assert.throws(() => vaultConnection({}, { HOME: home }), /^StoreError: no Vault address: set mispGuard\.vault\.address or VAULT_ADDR$/);
+    assert.throws(() => vaultConnection({}, { HOME: home }, 'cli'), /^StoreError: no Vault address: set VAULT_ADDR in the environment of misp-guard \(e\.g\. export VAULT_ADDR=https:\/\/vault\.example\.org:8200\)$/);
+    assert.throws(() => vaultConnection({}, { HOME: home, VAULT_ADDR: 'not a url' }, 'cli'), /^StoreError: VAULT_ADDR is not a URL/);
     assert.throws(() => vaultConnection({ address: 'ftp://x' }, { HOME: home }), /http/);
     fs.rmSync(path.join(home, '.vault-token'));
     assert.throws(() => vaultConnection({ address: 'http://a:1' }, { HOME: home }), /no Vault token/);
@@ -113,6 +115,57 @@ describe('key stores: .env file', () => {
     assert.equal(mode(path.join(ws, '.env')), 0o600);
     assert.equal(fs.readFileSync(path.join(ws, '.gitignore'), 'utf8'), 'node_modules\n*.env', '*.env already ignores it');
     assert.match(stored.notes.join('\n'), /readable by others \(mode 644\)/);
+  });
+
+  it('a key already stored still gets the .gitignore rule (and mode 0600) before success is reported', async () => {
+    const ws = tmp();
+    fs.writeFileSync(path.join(ws, '.env'), `MISP_KEY=${KEY}\n`, { mode: 0o644 });
+    fs.chmodSync(path.join(ws, '.env'), 0o644);
+    const stored = await storeVerified(new DotenvStore(ws), ref(), KEY);
+    assert.equal(stored.alreadyThere, true);
+    assert.equal(fs.readFileSync(path.join(ws, '.gitignore'), 'utf8'), '# secrets moved out of the code by misp-guard\n/.env\n');
+    assert.equal(mode(path.join(ws, '.env')), 0o600);
+    assert.deepEqual(stored.notes.map((n) => n.replace(ws, 'WS')), ['WS/.env was readable by others (mode 644); it is now 0600', 'added /.env to WS/.gitignore']);
+  });
+
+  it('keeps each line\'s own line break; an appended line (and a .gitignore rule) uses the file\'s', async () => {
+    assert.equal(setEntry('A=1\r\nB=2\r\n', 'K', 'v'), 'A=1\r\nB=2\r\nK=v\r\n');
+    assert.equal(setEntry('A=1\r\nB=2', 'K', 'v'), 'A=1\r\nB=2\r\nK=v\r\n');
+    assert.equal(setEntry('A=1\nB=2\r\nC=3\n', 'K', 'v'), 'A=1\nB=2\r\nC=3\nK=v\n', 'other lines keep their breaks');
+    assert.equal(setEntry('A=1\r\nK=old\nB=2\r\n', 'K', 'v'), 'A=1\r\nK=v\nB=2\r\n');
+    assert.equal(setEntry('A=1\rB=2\r', 'K', 'v'), 'A=1\rB=2\rK=v\r');
+    const ws = tmp();
+    fs.writeFileSync(path.join(ws, '.gitignore'), 'node_modules\r\n');
+    fs.writeFileSync(path.join(ws, '.env'), 'MISP_URL=https://misp.example.org\r\n');
+    await storeVerified(new DotenvStore(ws), ref(), KEY);
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `MISP_URL=https://misp.example.org\r\nMISP_KEY=${KEY}\r\n`);
+    assert.equal(fs.readFileSync(path.join(ws, '.gitignore'), 'utf8'), 'node_modules\r\n# secrets moved out of the code by misp-guard\r\n/.env\r\n');
+  });
+
+  it('refuses a dangling symbolic link (never replaces it with a file); writes through a link to a file', async () => {
+    const ws = tmp();
+    fs.symlinkSync(path.join(ws, 'missing.env'), path.join(ws, '.env'));
+    await rejects(storeVerified(new DotenvStore(ws), ref(), KEY), /\.env is a symbolic link to .*missing\.env, which does not exist; misp-guard does not replace a link with a file/, [KEY]);
+    assert.ok(fs.lstatSync(path.join(ws, '.env')).isSymbolicLink());
+    assert.ok(!fs.existsSync(path.join(ws, 'missing.env')));
+    assert.throws(() => new DotenvStore(ws).check(), /symbolic link/);
+    fs.writeFileSync(path.join(ws, 'missing.env'), 'A=1\n');
+    await storeVerified(new DotenvStore(ws), ref(), KEY);
+    assert.ok(fs.lstatSync(path.join(ws, '.env')).isSymbolicLink());
+    assert.equal(fs.readFileSync(path.join(ws, 'missing.env'), 'utf8'), `A=1\nMISP_KEY=${KEY}\n`);
+  });
+
+  it('gitignore: work-tree writes no .gitignore outside a git work tree, and says so; inside one it does', async () => {
+    const ws = tmp();
+    const s = new DotenvStore(ws, 'misp.env', { gitignore: 'work-tree' });
+    const stored = await storeVerified(s, ref(), KEY);
+    assert.deepEqual(fs.readdirSync(ws), ['misp.env']);
+    assert.deepEqual(stored.notes, [`${ws}/misp.env is not inside a git work tree, so no .gitignore was written; keep it out of any repository`]);
+    const repo = tmp();
+    fs.mkdirSync(path.join(repo, '.git'));
+    fs.mkdirSync(path.join(repo, 'conf'));
+    await storeVerified(new DotenvStore(path.join(repo, 'conf'), 'misp.env', { gitignore: 'work-tree' }), ref(), KEY);
+    assert.equal(fs.readFileSync(path.join(repo, 'conf', '.gitignore'), 'utf8'), '# secrets moved out of the code by misp-guard\n/misp.env\n');
   });
 
   it('never overwrites a different value', async () => {

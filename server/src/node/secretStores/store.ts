@@ -33,10 +33,20 @@ export interface SecretStore {
   write(ref: SecretRef, value: string): Promise<void>;
   /** Things the user should know about what the store did (a tightened file mode, a .gitignore line). */
   readonly notes: string[];
+  /**
+   * Called when the store already holds the value (nothing to write): applies the protection a write
+   * would have applied (the `.env` store git-ignores the file), or rejects when it cannot.
+   */
+  secure?(ref: SecretRef): Promise<void>;
 }
 
 /** A store failure. Its message names the cause and never holds the value or a token. */
 export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** The store already holds a different value under that entry (nothing was written). */
+export class StoreConflict extends StoreError {
   override readonly name = 'StoreError';
 }
 
@@ -60,14 +70,17 @@ export async function storeVerified(store: SecretStore, ref: SecretRef, value: s
     const before = await store.read(ref);
     // An empty entry (`MISP_KEY=` in a template) holds nothing to lose.
     if (before !== undefined && before !== '' && before !== value) {
-      throw new StoreError(`${where} already holds a different value; it was not overwritten. Remove it or choose another name or location, then try again.`);
+      throw new StoreConflict(`${where} already holds a different value; it was not overwritten. Remove it or choose another name or location, then try again.`);
     }
     if (before !== value) await store.write(ref, value);
+    // Already there: still make it as safe as a write would (a .env not yet git-ignored gets its rule).
+    else await store.secure?.(ref);
     const after = await store.read(ref);
     if (after !== value) throw new StoreError(`read-back check failed: ${where} does not hold the value that was written`);
     return { where, alreadyThere: before === value, notes: [...store.notes] };
   } catch (error) {
-    throw new StoreError(scrub(errorText(error), [value, ...secrets]));
+    const message = scrub(errorText(error), [value, ...secrets]);
+    throw error instanceof StoreConflict ? new StoreConflict(message) : new StoreError(message);
   }
 }
 

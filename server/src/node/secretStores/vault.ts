@@ -27,18 +27,24 @@ export interface VaultConnection {
 /**
  * Vault address and token from the settings, else from the environment the way the `vault` CLI finds
  * them: `VAULT_ADDR`, `VAULT_TOKEN`, else the token file `~/.vault-token` that `vault login` writes.
- * Throws a {@link StoreError} saying what is missing.
+ * Throws a {@link StoreError} saying what is missing, in the words of `where` the call comes from: the
+ * editor has settings (`mispGuard.vault.address`), the command line only the environment.
  */
-export function vaultConnection(settings: { address?: string; token?: string }, env: NodeJS.ProcessEnv = process.env): VaultConnection {
+export function vaultConnection(settings: { address?: string; token?: string }, env: NodeJS.ProcessEnv = process.env, where: 'editor' | 'cli' = 'editor'): VaultConnection {
   const address = (settings.address || env.VAULT_ADDR || '').trim();
-  if (!address) throw new StoreError('no Vault address: set mispGuard.vault.address or VAULT_ADDR');
+  if (!address) {
+    throw new StoreError(where === 'cli'
+      ? 'no Vault address: set VAULT_ADDR in the environment of misp-guard (e.g. export VAULT_ADDR=https://vault.example.org:8200)'
+      : 'no Vault address: set mispGuard.vault.address or VAULT_ADDR');
+  }
+  const what = where === 'cli' || !settings.address ? 'VAULT_ADDR' : 'the Vault address';
   let url: URL;
   try {
     url = new URL(address);
   } catch {
-    throw new StoreError('the Vault address is not a URL (expected http(s)://host:port)');
+    throw new StoreError(`${what} is not a URL (expected http(s)://host:port)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new StoreError('the Vault address must start with http:// or https://');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new StoreError(`${what} must start with http:// or https://`);
   let token = (settings.token || env.VAULT_TOKEN || '').trim();
   if (!token) {
     try {
