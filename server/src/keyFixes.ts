@@ -9,16 +9,16 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { WorkspaceEdit } from 'vscode-languageserver';
 import { findPlan, toWorkspaceEdit } from './codeActions';
 import type { Published } from './codeActions';
-import type { OffsetEdit } from './core/fixes';
-import { secretValue } from './core/fixes';
-import { combineFixes, secretRef } from './fixCombine';
-import type { ChosenFix } from './fixCombine';
+import type { OffsetEdit, VaultRef } from './core/fixes';
+import { KeyPlaces, placePlan, secretValue } from './core/fixes';
+import { combineFixes, pickPreferred, secretRef } from './fixCombine';
+import type { ChosenFix, CombinedFixes, FixableFinding } from './fixCombine';
 import { diagnosticData, fixAllArgs, fixSettingsOf, keyFixArgs } from './fixData';
 import { ClientSecretStore } from './node/secretStores/clientStorage';
 import type { SecretStorageClient } from './node/secretStores/clientStorage';
 import { DotenvStore } from './node/secretStores/dotenv';
-import { errorText, scrub, storeVerified, StoreError } from './node/secretStores/store';
-import type { SecretStore, SecretStoreKind, StoredSecret } from './node/secretStores/store';
+import { errorText, scrub, storeVerified, StoreConflict, StoreError } from './node/secretStores/store';
+import type { SecretRef, SecretStore, SecretStoreKind, StoredSecret } from './node/secretStores/store';
 import { vaultConnection, VaultStore } from './node/secretStores/vault';
 import type { Settings } from './settings';
 import { locate } from './validation';
@@ -52,6 +52,16 @@ export const STORE_LABELS: Readonly<Record<SecretStoreKind, string>> = {
 /** What a command run ended with (also what tests look at). */
 export type KeyFixOutcome = 'applied' | 'cancelled' | 'failed';
 
+/** A name or Vault location a store already holds another value under. */
+interface Held {
+  kind: SecretStoreKind;
+  ref: SecretRef;
+  value: string;
+}
+
+/** Most rounds of "the store holds another key there, take the next name" before storing anyway (and being refused). */
+const MAX_PLACING_ROUNDS = 8;
+
 /** Runs the key-fix and fix-all commands. */
 export class KeyFixes {
   constructor(private readonly deps: KeyFixDeps) {}
@@ -83,9 +93,22 @@ export class KeyFixes {
     if (!published || published.version !== document.version) return this.fail(`the problems of ${this.name(document)} are being updated; try again`);
     const settings = await this.deps.settings(document.uri);
     const findings = published.diagnostics.map((d) => diagnosticData(d.data)).filter((d) => d !== undefined);
-    const combined = combineFixes(document.getText(), findings, fixSettingsOf(settings));
+    const text = document.getText();
+    // Every different key of the file gets its own variable and Vault field, and none that the store holds another key under.
+    const combine = (held: readonly Held[]): CombinedFixes => {
+      const places = new KeyPlaces();
+      for (const h of held) {
+        if (h.kind === 'vault') places.holdsVault(h.ref.vault, h.value);
+        else places.holdsName(h.ref.name, h.value);
+      }
+      return combineFixes(text, findings, fixSettingsOf(settings), (plans, finding: FixableFinding) => {
+        const p = pickPreferred(plans, finding);
+        return 'id' in p ? placePlan(text, finding, p, fixSettingsOf(settings), places) : p;
+      });
+    };
+    let combined = combine([]);
     if (combined.chosen.length === 0) return this.fail(`nothing to fix automatically in ${this.name(document)}`);
-    const outcome = await this.run(document, settings, combined.chosen, combined.edits);
+    const outcome = await this.run(document, settings, combined.chosen, combined.edits, (held) => (combined = combine(held)));
     if (outcome === 'applied' && combined.skipped.length > 0) {
       this.deps.notify('warning', `MISP Guard left ${combined.skipped.length} problem(s) in ${this.name(document)}: ${[...new Set(combined.skipped.map((s) => s.reason))].join('; ')}.`);
     }
@@ -100,8 +123,13 @@ export class KeyFixes {
     return document;
   }
 
-  private async run(document: TextDocument, settings: Settings, chosen: ChosenFix[], edits: OffsetEdit[]): Promise<KeyFixOutcome> {
-    const keys = chosen.filter((c) => c.secret !== undefined && c.ref !== undefined);
+  /**
+   * Stores the keys of `chosen`, then applies `edits`. With `replan` (fix-all, whose title promises no
+   * name), a name or Vault field the store already holds a different key under is handed to `replan`,
+   * which moves that key to the next free place; the single fix keeps the place its title names.
+   */
+  private async run(document: TextDocument, settings: Settings, chosen: ChosenFix[], edits: OffsetEdit[], replan?: (held: readonly Held[]) => CombinedFixes): Promise<KeyFixOutcome> {
+    let keys = chosen.filter((c) => c.secret !== undefined && c.ref !== undefined);
     const secrets = [...keys.map((c) => c.secret!), settings.vaultToken, this.deps.env.VAULT_TOKEN ?? ''].filter((s) => s.length >= 4);
     const say = (type: 'info' | 'warning' | 'error', message: string): void => this.deps.notify(type, scrub(message, secrets));
     const version = document.version;
@@ -115,8 +143,30 @@ export class KeyFixes {
           return 'cancelled';
         }
       }
+      const stores = new Map<SecretStoreKind, SecretStore>();
+      const kindOf = (c: ChosenFix): SecretStoreKind => (c.plan.id === 'vault' ? 'vault' : choice!);
       try {
-        const stores = new Map<SecretStoreKind, SecretStore>();
+        if (replan) {
+          const held: Held[] = [];
+          for (let round = 0; round < MAX_PLACING_ROUNDS; round++) {
+            let more = false;
+            for (const c of keys) {
+              const kind = kindOf(c);
+              let store = stores.get(kind);
+              if (!store) stores.set(kind, (store = this.openStore(kind, settings, document)));
+              const there = await store.read(c.ref!);
+              if (there && there !== c.secret) {
+                held.push({ kind, ref: c.ref!, value: there });
+                more = true;
+              }
+            }
+            if (!more) break;
+            const again = replan(held);
+            chosen = again.chosen;
+            edits = again.edits;
+            keys = chosen.filter((c) => c.secret !== undefined && c.ref !== undefined);
+          }
+        }
         const done = new Set<string>();
         for (const c of keys) {
           // A Vault plan makes the program read Vault: its key must go there whatever the store setting.
@@ -129,7 +179,8 @@ export class KeyFixes {
           stored.push(await storeVerified(store, c.ref!, c.secret!, secrets));
         }
       } catch (error) {
-        say('error', `MISP Guard did not move the key: ${errorText(error).replace(/[.!?]+$/, '')}. ${this.name(document)} was not changed.`);
+        const hint = error instanceof StoreConflict && !replan ? await this.freePlaceHint(stores, keys, kindOf) : '';
+        say('error', `MISP Guard did not move the key: ${errorText(error).replace(/[.!?]+$/, '')}. ${this.name(document)} was not changed.${hint}`);
         return 'failed';
       }
     }
@@ -150,6 +201,31 @@ export class KeyFixes {
     }
     say('info', this.success(document, chosen, stored));
     return 'applied';
+  }
+
+  /**
+   * After a single fix was refused because its variable (or Vault field) holds another key: the first
+   * free numbered one, and how to get there, so the user has a working choice. Empty when none is found.
+   */
+  private async freePlaceHint(stores: Map<SecretStoreKind, SecretStore>, keys: ChosenFix[], kindOf: (c: ChosenFix) => SecretStoreKind): Promise<string> {
+    for (const c of keys) {
+      const store = stores.get(kindOf(c));
+      if (!store) continue;
+      try {
+        // Only the key that was refused needs another place.
+        if (!(await storedElsewhere(store, c.ref!, c.secret!))) continue;
+        const vault = kindOf(c) === 'vault';
+        for (let n = 2; n <= 20; n++) {
+          const ref: SecretRef = vault ? { ...c.ref!, vault: numberedField(c.ref!.vault, n) } : { ...c.ref!, name: `${c.ref!.name.replace(/_\d+$/, '')}_${n}` };
+          if (await storedElsewhere(store, ref, c.secret!)) continue;
+          const place = vault ? `field ${ref.vault.field}` : ref.name;
+          return ` To keep both keys, run "Fix all MISP Guard problems in this file", which moves this key to ${place} (and fixes the file's other problems), or set ${vault ? 'mispGuard.vault.field' : 'mispGuard.envVarName'} to ${vault ? ref.vault.field : ref.name}.`;
+        }
+      } catch {
+        return '';
+      }
+    }
+    return '';
   }
 
   private success(document: TextDocument, chosen: ChosenFix[], stored: StoredSecret[]): string {
@@ -208,6 +284,16 @@ export class KeyFixes {
     this.deps.notify('error', `MISP Guard: ${message}`);
     return 'failed';
   }
+}
+
+/** The store holds a value other than `secret` under `ref`. */
+async function storedElsewhere(store: SecretStore, ref: SecretRef, secret: string): Promise<boolean> {
+  const there = await store.read(ref);
+  return !!there && there !== secret;
+}
+
+function numberedField(v: VaultRef, n: number): VaultRef {
+  return { ...v, field: `${v.field.replace(/_\d+$/, '')}_${n}` };
 }
 
 function isInside(file: string, folder: string): boolean {

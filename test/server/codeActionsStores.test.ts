@@ -1,6 +1,7 @@
 /**
  * The key stores on their own: Vault KV v2 (the in-process fake, or a real Vault from VAULT_ADDR and
- * VAULT_TOKEN), the `.env` file, and the store-then-read-back protocol that guards every key move.
+ * VAULT_TOKEN), the `.env` file, and the store-then-read-back protocol that guards every key move; and,
+ * over LSP, how the fixes of a file with several different keys use the store.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,13 +9,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import ignore from 'ignore';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction } from 'vscode-languageserver-protocol/node';
 import { DotenvStore, parseDotenv, setEntry } from '../../server/src/node/secretStores/dotenv';
 import { storeVerified, StoreError } from '../../server/src/node/secretStores/store';
 import type { SecretRef, SecretStore } from '../../server/src/node/secretStores/store';
 import { vaultConnection, VaultStore } from '../../server/src/node/secretStores/vault';
 import { vaultUnderTest } from '../support/fakeVault';
 import type { VaultUnderTest } from '../support/fakeVault';
-import { KEY } from './testData';
+import { applyWorkspaceEdit, FixClient } from './fixHarness';
+import { KEY, KEYS_PY } from './testData';
 
 const OTHER = 'Zq81LmN0pQrStUvWxYz2AbCdEfGhIjKlMn3oPqRs';
 const tmp = (): string => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'misp-guard-store-')));
@@ -230,5 +234,76 @@ describe('key stores: the read-back check', () => {
     await rejects(storeVerified(lying, ref(), KEY), /read-back check failed: MISP_KEY in nowhere/, [KEY]);
     const garbling: SecretStore = { ...lying, read: (() => { let n = 0; return async () => (n++ === 0 ? undefined : KEY.slice(0, 39)); })() };
     await rejects(storeVerified(garbling, ref(), KEY), /read-back check failed/, [KEY, KEY.slice(0, 39)]);
+  });
+});
+
+describe('key fixes of files with several different keys (over LSP)', function () {
+  this.timeout(60000);
+  let client: FixClient;
+  let ws: string;
+  let n = 0;
+  const K2 = 'Wm4TqR8sLp2NvX6bYc0DfGh3JkZ5aE7uIo9PyQ1r';
+  const compose = `services:\n  a:\n    image: x\n    environment:\n      - MISP_KEY=${KEY}\n  b:\n    image: y\n    environment:\n      - MISP_KEY=${K2}\n`;
+
+  before(async () => {
+    ws = tmp();
+    client = await FixClient.start({ folder: ws, env: { ...process.env, HOME: ws, VAULT_ADDR: '', VAULT_TOKEN: '' }, configuration: (item) => (item.section === 'mispGuard' ? { secretStore: 'dotenv' } : null) });
+  });
+  beforeEach(() => {
+    for (const f of ['.env', '.gitignore']) fs.rmSync(path.join(ws, f), { force: true });
+  });
+  after(async () => {
+    const leaks = client.leaks();
+    await client.stop();
+    assert.deepEqual(leaks, []);
+  });
+
+  async function open(name: string, languageId: string, text: string) {
+    const dir = path.join(ws, `d${++n}`);
+    fs.mkdirSync(dir);
+    const uri = pathToFileURL(path.join(dir, name)).href;
+    const published = await client.lsp.open(uri, languageId, text);
+    return { uri, diagnostics: published.diagnostics };
+  }
+  const preferred = (actions: CodeAction[]) => actions.find((a) => a.isPreferred && a.command)!;
+
+  it('a compose file with two services: the second key is offered (and moved to) MISP_KEY_2', async () => {
+    const { uri, diagnostics } = await open('docker-compose.yml', 'yaml', compose);
+    assert.equal(diagnostics.length, 2);
+    const titles = await Promise.all(diagnostics.map(async (d) => preferred(await client.codeActions(uri, [d])).title));
+    assert.deepEqual(titles, ['Move MISP key to environment variable MISP_KEY', 'Move MISP key to environment variable MISP_KEY_2']);
+    const before = client.applied.length;
+    // The second first, then the first: each goes to its own variable, whatever the order.
+    assert.equal(await client.execute(preferred(await client.codeActions(uri, [diagnostics[1]])).command), 'applied');
+    assert.equal(await client.execute(preferred(await client.codeActions(uri, [diagnostics[0]])).command), 'applied');
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `MISP_KEY_2=${K2}\nMISP_KEY=${KEY}\n`);
+    const [second, first] = client.applied.slice(before).map((a) => applyWorkspaceEdit(compose, uri, a.edit));
+    assert.equal(second, compose.replace(K2, '${MISP_KEY_2}'));
+    assert.equal(first, compose.replace(KEY, '${MISP_KEY}'));
+    assert.match(client.messages[client.messages.length - 2].message, /Another key in this file already goes to MISP_KEY, so this one goes to MISP_KEY_2\./);
+  });
+
+  it('fix-all when the .env already holds a different MISP_KEY: this key goes to MISP_KEY_2, and the message says so', async () => {
+    fs.writeFileSync(path.join(ws, '.env'), `MISP_KEY=${OTHER}\n`);
+    const { uri } = await open('keys.py', 'python', KEYS_PY);
+    const [all] = await client.codeActions(uri, [], ['source.fixAll.mispGuard']);
+    assert.ok(all?.command, 'fix-all is offered');
+    const before = client.applied.length;
+    assert.equal(await client.execute(all.command), 'applied');
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `MISP_KEY=${OTHER}\nMISP_KEY_2=${KEY}\n`);
+    const fixed = applyWorkspaceEdit(KEYS_PY, uri, client.applied[before].edit);
+    assert.match(fixed, /^misp_key = os\.environ\['MISP_KEY_2'\]$/m);
+    assert.match(client.messages[client.messages.length - 1].message, /It now reads the environment variable MISP_KEY_2\. [^]*MISP_KEY already holds a different key, so this one goes to MISP_KEY_2\./);
+  });
+
+  it('a single fix whose variable holds another key is refused, and the message names a free variable and how to use it', async () => {
+    fs.writeFileSync(path.join(ws, '.env'), `MISP_KEY=${OTHER}\nMISP_KEY_2=${K2}\n`);
+    const { uri, diagnostics } = await open('keys.py', 'python', KEYS_PY);
+    const d = diagnostics.find((x) => x.code === 'hardcoded-key')!;
+    const before = client.applied.length;
+    assert.equal(await client.execute(preferred(await client.codeActions(uri, [d])).command), 'failed');
+    assert.equal(client.applied.length, before, 'nothing edited');
+    assert.match(client.messages[client.messages.length - 1].message, /already holds a different value; it was not overwritten\. [^]*keys\.py was not changed\. To keep both keys, run "Fix all MISP Guard problems in this file", which moves this key to MISP_KEY_3 \(and fixes the file's other problems\), or set mispGuard\.envVarName to MISP_KEY_3\.$/);
+    assert.equal(fs.readFileSync(path.join(ws, '.env'), 'utf8'), `MISP_KEY=${OTHER}\nMISP_KEY_2=${K2}\n`);
   });
 });
