@@ -4,10 +4,10 @@
  * No file-system writes here.
  */
 import { formatPatch, structuredPatch } from 'diff';
-import { analyzeText, mask, redact } from '../core';
+import { analyzeText, mask } from '../core';
 import type { Finding, KeyFixData } from '../core';
-import { applyEdits, secretValue } from '../core/fixes';
-import type { FixPlan, FixSettings, OffsetEdit } from '../core/fixes';
+import { applyEdits, placePlan, secretValue } from '../core/fixes';
+import type { FixPlan, FixSettings, KeyPlaces, OffsetEdit } from '../core/fixes';
 import { combineFixes } from '../fixCombine';
 import type { ChosenFix, FixableFinding, PlanPicker } from '../fixCombine';
 
@@ -42,16 +42,25 @@ export function cliPicker(to: 'env' | 'vault', caBundle: string | undefined): Pl
   };
 }
 
-/** Plans the fixes of one file. */
-export function planFile(path: string, text: string, languageId: string, settings: FixSettings, pick: PlanPicker): FilePlan {
+/**
+ * Plans the fixes of one file (`findings0`: its findings, when already known). With `places` (one for
+ * the whole run), every different key gets a variable and Vault field of its own, across the files of
+ * the run and what the store already holds.
+ */
+export function planFile(path: string, text: string, languageId: string, settings: FixSettings, pick: PlanPicker, places?: KeyPlaces, findings0?: Finding[]): FilePlan {
   const input = { path, languageId };
-  const found = analyzeText(text, input).findings;
+  const found = findings0 ?? analyzeText(text, input).findings;
   const chosen: ChosenFix[] = [];
   let after = text;
   let findings = found;
   let reasons = new Map<Finding, string>();
   for (let round = 0; round < MAX_ROUNDS && findings.length > 0; round++) {
-    const combined = combineFixes(after, findings, settings, pick);
+    const current = after;
+    const placed: PlanPicker = (plans, finding) => {
+      const p = pick(plans, finding);
+      return places && 'id' in p ? placePlan(current, finding, p, settings, places) : p;
+    };
+    const combined = combineFixes(after, findings, settings, placed);
     reasons = new Map(combined.skipped.map((s) => [s.finding as Finding, s.reason]));
     if (combined.chosen.length === 0) break;
     const next = applyEdits(after, combined.edits);
@@ -71,8 +80,9 @@ export function planFile(path: string, text: string, languageId: string, setting
 }
 
 /**
- * Edits that mask every key of `findings` in `text`: the key characters of each literal (every
- * fragment of a split literal) become a masked preview; a base64 value is masked whole.
+ * Edits that mask every key of `findings` in `text`: the key characters of each literal become a
+ * masked preview, so that no more than the first 4 characters of a key show. A split literal shows them
+ * in its first fragment only; later fragments become `…`. A base64 value is masked whole.
  */
 function maskEdits(text: string, findings: readonly Finding[]): OffsetEdit[] {
   const edits: OffsetEdit[] = [];
@@ -93,7 +103,11 @@ function maskEdits(text: string, findings: readonly Finding[]): OffsetEdit[] {
     const to = Math.max(fix.literalEnd, fix.valueEnd);
     for (const m of text.slice(from, to).matchAll(/[A-Za-z0-9]+/g)) {
       const run = m[0];
-      if (run.length >= 40 || (secret !== '' && run.length >= 3 && secret.includes(run))) edits.push({ start: from + m.index, end: from + m.index + run.length, newText: mask(run) });
+      const inKey = secret !== '' && run.length >= 3 && secret.includes(run);
+      if (run.length < 40 && !inKey) continue;
+      // Only a run the key starts with may show its first characters: any other part of the key shows none.
+      const preview = run.length >= 40 || (inKey && secret.startsWith(run)) ? mask(run) : '…';
+      edits.push({ start: from + m.index, end: from + m.index + run.length, newText: preview });
     }
   }
   edits.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -102,11 +116,32 @@ function maskEdits(text: string, findings: readonly Finding[]): OffsetEdit[] {
   return out;
 }
 
-/** A text with every key masked: by the findings' offsets, then every known secret string, then any key-shaped token. */
+/** A hex digest (a commit or action SHA-1, a checksum): 40 hex digits in one case. Not a key shape worth hiding. */
+const HEX_DIGEST = /^(?:[0-9a-f]{40}|[0-9A-F]{40})$/;
+
+/**
+ * Masks every whole-token 40-character run that could be a key: mixed letters and digits, anything but
+ * a hex digest, so a pinned `actions/checkout@<sha>` stays readable.
+ */
+function maskKeyShaped(text: string): string {
+  return text.replace(/(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g, (m) => (HEX_DIGEST.test(m) ? m : mask(m)));
+}
+
+/**
+ * A text with every key masked: by the findings' offsets, then every known secret string (the keys
+ * being moved, whatever their shape), then any run shaped like a key.
+ */
 export function maskText(text: string, findings: readonly Finding[], secrets: readonly string[]): string {
   let out = applyEdits(text, maskEdits(text, findings));
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 8) out = out.split(s).join(mask(s));
-  return redact(out);
+  return maskKeyShaped(out);
+}
+
+/** The steps applied to a file, each once, with a count where it was applied several times ("Enable TLS certificate verification (2)"). */
+export function stepsOf(plan: FilePlan): string {
+  const counts = new Map<string, number>();
+  for (const c of plan.chosen) counts.set(c.plan.title, (counts.get(c.plan.title) ?? 0) + 1);
+  return [...counts].map(([title, n]) => (n > 1 ? `${title} (${n})` : title)).join('; ');
 }
 
 /** The unified diff of a planned file, every key masked. */
