@@ -272,12 +272,12 @@ describe('cli: misp-guard fix', function () {
   it('dry-run diff: a split key shows its first 4 characters once, later fragments none; hex digests in context stay readable', () => {
     const sha = 'b4ffde65f46336ab88eb53be808477a3936bae11';
     const root = tree({
-      'split.py': `from pymisp import PyMISP\n# pinned: actions/checkout@${sha}\nmisp_key = '${K1.slice(0, 20)}' + '${K1.slice(20)}'\nmisp = PyMISP("https://misp.example.org", misp_key)\n`,
+      'split.py': `from pymisp import PyMISP\n# pinned: actions/checkout@${sha}\n# image: misp@sha256:${'0123456789abcdef'.repeat(4)}\nmisp_key = '${K1.slice(0, 20)}' + '${K1.slice(20)}'\nmisp = PyMISP("https://misp.example.org", misp_key)\n`,
     });
     const r = runCli(['fix', '--to', 'env', '.'], { cwd: root });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, new RegExp(`^-misp_key = '${K1.slice(0, 4)}…' \\+ '…'$`, 'm'));
-    assert.match(r.stdout, new RegExp(`^ # pinned: actions/checkout@${sha}$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^ # pinned: actions/checkout@${sha}\\n # image: misp@sha256:${'0123456789abcdef'.repeat(4)}$`, 'm'));
     // No diff line holds more of the key than its first 4 characters, even in fragments.
     for (const line of r.stdout.split('\n')) {
       for (let i = 1; i + 4 <= K1.length; i++) assert.ok(!line.includes(K1.slice(i, i + 4)) || K1.slice(i, i + 4) === K1.slice(0, 4), `${line} shows key characters ${i}..${i + 4}`);

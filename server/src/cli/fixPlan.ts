@@ -116,15 +116,18 @@ function maskEdits(text: string, findings: readonly Finding[]): OffsetEdit[] {
   return out;
 }
 
-/** A hex digest (a commit or action SHA-1, a checksum): 40 hex digits in one case. Not a key shape worth hiding. */
-const HEX_DIGEST = /^(?:[0-9a-f]{40}|[0-9A-F]{40})$/;
+/** A hex digest (a commit or action SHA-1, a SHA-256 checksum): hex digits in one case. It cannot hold a mixed-case key. */
+const HEX_DIGEST = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+/** A long identifier made of words, no digits (DangerousAcceptAnyServerCertificateValidator). */
+const WORDS_ONLY = /^(?:[A-Z]*[a-z]{2,})+[A-Z]*$/;
 
 /**
- * Masks every whole-token 40-character run that could be a key: mixed letters and digits, anything but
- * a hex digest, so a pinned `actions/checkout@<sha>` stays readable.
+ * Masks every run of 40 or more key characters that could hold a key (one on its own, or glued to
+ * other letters such as a colour code), except hex digests, so a pinned `actions/checkout@<sha>` stays
+ * readable, and long identifiers made of words.
  */
 function maskKeyShaped(text: string): string {
-  return text.replace(/(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g, (m) => (HEX_DIGEST.test(m) ? m : mask(m)));
+  return text.replace(/[A-Za-z0-9]{40,}/g, (m) => (HEX_DIGEST.test(m) || (m.length > 40 && WORDS_ONLY.test(m)) ? m : mask(m)));
 }
 
 /**
