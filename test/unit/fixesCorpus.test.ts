@@ -42,6 +42,7 @@ describe('fix plans: the corpus with CRLF line breaks', () => {
 const NO_MOVE: Record<string, Record<number, string>> = {
   'redteam/k8s/misp-exporter-configmap.yaml': { 10: 'a ConfigMap holds no secrets: the file must become a Secret, which is a manual change' },
   'redteam2/k8s/cronjob-misp-export.yaml': { 24: 'a curl command in a folded block of container args: the container needs an env entry from a Secret, a manual change' },
+  'redteam2/k8s/misp-feeder.yaml': { 25: 'a key in a settings file held by a ConfigMap (the file\'s Secret document does not make the ConfigMap one): the settings must move to a Secret, a manual change' },
   'redteam2/k8s/overlays/prod/kustomization.yaml': { 28: 'a secretGenerator literal: the Secret must come from an envs/files source kept out of the repository' },
   'redteam2/zeek/site/misp-lookup.zeek': { 16: 'Zeek has no idiomatic environment lookup for a redef-able constant' },
   'redteam6/sh/bootstrap_keys.sh': { 6: 'a quoted heredoc writes the key verbatim: unquoting it would expand every $ in the body' },

@@ -127,6 +127,19 @@ describe('fix plans: Kubernetes Secrets that already exist', () => {
     assert.equal(v, out, 'the ExternalSecret already has the entry');
   });
 
+  it('a Secret manifest in the same file, before the Deployment: the Deployment\'s entry is still a container env entry, reading the Secret\'s key', () => {
+    const t = secret + deployment(K);
+    const { plan } = envPlan('k8s/feeder.yaml', t, 0);
+    const out = applyEdits(t, plan.edits);
+    assert.equal(out, secret + deployment(K).replace(`value: "${K}"`, 'valueFrom:\n                secretKeyRef:\n                  name: misp-credentials\n                  key: misp-api-key'));
+    assert.match(plan.note!, /^The container now reads MISP_KEY from the existing Secret misp-credentials, key misp-api-key \(defined in this file\); make sure it holds the key that was here\.$/);
+    yamlOk(out);
+    const f = analyzeText(t, { path: 'k8s/feeder.yaml' }).findings[0];
+    const v = applyEdits(t, planFixes(t, f).find((p) => p.id === 'vault')!.edits);
+    assert.match(v, /\n {4}name: misp-credentials\n {4}creationPolicy: Merge\n {2}data:\n {4}- secretKey: misp-api-key\n/);
+    yamlOk(v);
+  });
+
   it('a Secret manifest elsewhere: an ExternalSecret added for Vault merges into it', () => {
     const k8sSecrets = k8sSecretsIn(secret);
     const t = deployment(K);

@@ -85,6 +85,18 @@ function secretKeyFor(c: KeyCtx, secret: string): SecretKeyChoice {
   return { key: derived, manifest, externalElsewhere };
 }
 
+/**
+ * The flavor of the manifest the key is in: a file's flavor describes its first document, so in a file
+ * holding a Secret and a Deployment the Deployment's entry is still a container env entry, and the other way round.
+ */
+function k8sFlavor(text: string, fix: KeyFixData): KeyFixData['flavor'] {
+  if (fix.flavor !== 'kubernetes' && fix.flavor !== 'kubernetes-secret') return fix.flavor;
+  const loc = locatePair(text, fix.literalStart);
+  const kind = loc && isMap(loc.doc.contents) ? loc.doc.contents.get('kind') : undefined;
+  if (typeof kind !== 'string') return fix.flavor;
+  return kind === 'Secret' ? 'kubernetes-secret' : 'kubernetes';
+}
+
 /** Env and Vault plans for a key in a YAML file. */
 export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
   const { text, fix } = c;
@@ -94,7 +106,7 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
   const vault = (edits: OffsetEdit[] | undefined, note: string): FixPlan[] =>
     edits ? [{ id: 'vault', title: vaultTitle(c), edits, storesSecret: true, vaultRef: { ...v }, note }] : [];
   const ref = (r: string) => [yamlValueEdit(text, fix, r)];
-  switch (fix.flavor) {
+  switch (k8sFlavor(text, fix)) {
     case 'compose':
       return [
         ...env(ref(`\${${c.envVar}}`), `Compose fills \${${c.envVar}} from the shell or from the .env file next to the compose file; keep that file out of git.`),
