@@ -1,4 +1,5 @@
 /** Env and Vault plans for program source: the literal becomes a lookup, with the imports or helper it needs. */
+import { own } from '../lookup';
 import { lineEndAt, lineStartAt } from '../text';
 import { composeLiteral, envExpr, heredocRef, vaultExpr, VAULT_HELPER, type ComposeOpts, type Expr } from './codeExpr';
 import { appendBlock, insertLines, nextLineStart } from './edits';
@@ -31,7 +32,7 @@ export function codeKeyPlans(c: KeyCtx): FixPlan[] {
     if (edits) plans.push({ id: 'env', title: envTitle(c.envVar), edits, storesSecret: true, envVar: c.envVar, preferred: true, note });
   };
   const vaultPlan = (edits: OffsetEdit[] | undefined): void => {
-    if (edits) plans.push({ id: 'vault', title: vaultTitle(c), edits, storesSecret: true, vaultRef: { ...c.settings.vault }, note: VAULT_NOTES[format === 'typescript' ? 'javascript' : format] ?? HTTP_NOTE });
+    if (edits) plans.push({ id: 'vault', title: vaultTitle(c), edits, storesSecret: true, vaultRef: { ...c.settings.vault }, note: own(VAULT_NOTES, format === 'typescript' ? 'javascript' : format) ?? HTTP_NOTE });
   };
   if (tok?.kind === 'comment') {
     // Commented-out code: the reference takes the place of the quoted key; nothing to import.

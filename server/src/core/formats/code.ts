@@ -2,6 +2,7 @@
  * A small lexer that finds string literals and comments in program source of many languages,
  * with offsets, so that a candidate key can be placed in a string, a comment or bare code.
  */
+import { own } from '../lookup';
 import type { FormatId } from '../types';
 
 /** A string literal or comment. `start`/`end` cover the whole token, quotes included. */
@@ -52,12 +53,12 @@ const CLOSERS: Record<string, string> = { '@"': '"@', "@'": "'@", '[[': ']]' };
 
 /** True when the format is lexed as program source. */
 export function isCodeFormat(format: FormatId): boolean {
-  return SPECS[format] !== undefined;
+  return own(SPECS, format) !== undefined;
 }
 
 /** Lexes string literals and comments. Linear in the text length. */
 export function lexCode(text: string, format: FormatId): CodeToken[] {
-  const spec = SPECS[format] ?? C_LIKE;
+  const spec = own(SPECS, format) ?? C_LIKE;
   const out: CodeToken[] = [];
   const n = text.length;
   const openers = new Set<string>([...spec.line, ...spec.block.map((b) => b[0]), ...spec.quotes.map((q) => q.q)].map((s) => s[0]));
@@ -111,7 +112,7 @@ export function lexCode(text: string, format: FormatId): CodeToken[] {
       if (!text.startsWith(q, i)) continue;
       // Apostrophes inside words are not quotes (Rust lifetimes, English in plain code comments).
       if (q === "'" && (format === 'rust' || format === 'swift') && /\w/.test(text[i - 1] ?? '')) continue;
-      const close = CLOSERS[q] ?? q;
+      const close = own(CLOSERS, q) ?? q;
       let j = i + q.length;
       let closedAt = -1;
       while (j < n) {

@@ -1,4 +1,5 @@
 /** Decides how a document is analysed, from its path, its editor language id and a sniff of its text. */
+import { own } from '../lookup';
 import type { Flavor, FormatId } from '../types';
 
 const BY_LANGUAGE: Record<string, FormatId> = {
@@ -37,7 +38,7 @@ function fromName(base: string, ext: string, text: string): FormatId | undefined
   if (lower === 'crontab' || lower.endsWith('.crontab')) return 'shell';
   if (ext === 'conf' || ext === 'hocon') return sniffConf(lower, text);
   if (ext === 'lock') return /^\s*[{[]\s*"/.test(text.slice(0, 200)) || /^\s*\{/.test(text.slice(0, 200)) ? 'json' : /^\s*(#.*\n\s*)*\[/.test(text.slice(0, 2000)) ? 'toml' : 'plaintext';
-  if (['tf', 'tfvars', 'hcl', 'service', 'timer', 'socket', 'properties', 'toml'].includes(ext)) return BY_EXT[ext];
+  if (['tf', 'tfvars', 'hcl', 'service', 'timer', 'socket', 'properties', 'toml'].includes(ext)) return own(BY_EXT, ext);
   if (/^keys\.py(\.sample|\.example|\.default)?$/.test(lower)) return 'python';
   if (lower.endsWith('.py.sample') || lower.endsWith('.py.example')) return 'python';
   return undefined;
@@ -79,9 +80,10 @@ export function detectFormat(text: string, path = '', languageId = ''): FormatId
   const { base, ext } = baseAndExt(path);
   const named = base ? fromName(base, ext, text) : undefined;
   if (named) return named;
-  const byLang = BY_LANGUAGE[languageId];
+  const byLang = own(BY_LANGUAGE, languageId);
   if (byLang && byLang !== 'plaintext' && !(byLang === 'json' && /^\s*\{\s*"cells"\s*:/.test(text.slice(0, 200)))) return byLang;
-  if (BY_EXT[ext]) return BY_EXT[ext];
+  const byExt = own(BY_EXT, ext);
+  if (byExt) return byExt;
   return sniffText(text);
 }
 

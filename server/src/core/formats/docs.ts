@@ -3,6 +3,7 @@
  * the prose around them only for keys (a sentence that says "``verify_ssl = false`` is dangerous"
  * is not a setting).
  */
+import { own } from '../lookup';
 import type { FormatId } from '../types';
 import { detectFormat } from './detect';
 
@@ -23,7 +24,7 @@ const LANG_ALIASES: Record<string, string> = {
 function formatOf(lang: string): FormatId {
   const id = lang.toLowerCase().replace(/^\{\.?|\}$/g, '');
   if (!id) return 'plaintext';
-  const f = detectFormat('', '', LANG_ALIASES[id] ?? id);
+  const f = detectFormat('', '', own(LANG_ALIASES, id) ?? id);
   return f === 'markdown' ? 'plaintext' : f;
 }
 
