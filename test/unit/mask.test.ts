@@ -15,4 +15,11 @@ describe('mask and redact', () => {
     assert.ok(containsKeyLike(`x ${k} y`));
     assert.ok(!containsKeyLike(redact(`x ${k} y`)));
   });
+  it('redact also masks a key glued to other letters (a colour code, an escape letter, a prefix)', () => {
+    const k = fakeKey(3);
+    assert.equal(redact(`\x1b[1m${k}\x1b[0m`), `\x1b[1m${k.slice(0, 2)}…\x1b[0m`);
+    assert.equal(redact(`"\\n${k}"`), `"\\${'n' + k.slice(0, 3)}…"`);
+    for (const t of [`m${k}`, `${k}x`, `ab${k}cd`]) assert.ok(!redact(t).includes(k.slice(3, 40)), t);
+    assert.equal(redact(`sha256 ${'a1'.repeat(32)}`), `sha256 a1a1…`);
+  });
 });
