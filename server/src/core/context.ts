@@ -77,6 +77,11 @@ export function classifyName(name: string | undefined, extra: readonly RegExp[] 
   return { keyish, misp, notKey, fixture, otherService };
 }
 
+/** True when a name is about another service and not MISP (classifyName's `otherService`, cheaper). */
+export function namesOtherService(name: string): boolean {
+  return !MISP_WORD.test(name) && words(name).some((w) => OTHER_SERVICES.has(w));
+}
+
 /** True when a structured path (sections, parent keys) mentions MISP. */
 export function pathMentionsMisp(path: readonly string[]): boolean {
   return path.some((p) => MISP_WORD.test(p));

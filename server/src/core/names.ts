@@ -14,6 +14,11 @@ export interface FoundName {
 }
 
 const ASSIGN = /(["'`]?)([A-Za-z_$@][\w$@.\-]*|\$\{?[A-Za-z_]\w*\}?)\1\s*(?:\[\s*\d*\s*\])?\s*\]?\s*(?::\s*[&A-Za-z_][\w<>[\]., |?&']*?\s*)?(=>|::=|:=|\?=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*|concat!\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+/** The end of an assignment: an operator, then at most brackets, a wrapper call and a string prefix (ASSIGN's tail). */
+const ASSIGN_TAIL = /(?:=>|::=|:=|\?=|\?\?=|\|\|=|\+=|<-|=|:)\s*[(\[{]*\s*(?:new\s+String\s*\(\s*|Secret\s*\(\s*|SecretStr\s*\(\s*|concat!\s*\(\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
+const FALLBACK_TAIL = /(?:\|\||\?\?|\bor\b|\?:)\s*$/;
+/** A pair's name is made of words (camelCase, snake_case, dotted), digits only at the end. */
+const PAIR_NAME = /^[A-Za-z_][A-Za-z_.\-]*\d*$/;
 const PAIR = /(["'])([A-Za-z_][\w.\-]{0,79})\1\s*,\s*(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const CALL = /([A-Za-z_$][\w$.]*)\s*\(\s*(?:[^()]*?,\s*)?(?:[rbfuRBFU]{1,2}|@|\$)?$/;
 const PS_SCOPED = /\$(?:env|script|global|using|local|private):([A-Za-z_]\w*)\s*=\s*$/i;
@@ -35,8 +40,14 @@ export const ANSI_TAIL = /(?:(?:\x1b|\\u001[bB]|\\x1[bB]|\\033|\\e)\[[0-9;]*m)+$
 
 export function nameBefore(text: string, valueStart: number, inner = ''): FoundName | undefined {
   // Quotes escaped inside a string (JSON holding JSON): \"Authorization\": \"KEY\".
+  // Every pattern below is anchored at the value: a bounded look-back is all a name needs.
+  if (inner.length > 240) inner = inner.slice(-240);
   inner = inner.replace(/\\(["'])/g, '$1').replace(ANSI_TAIL, '');
   if (inner.trim() !== '') {
+    // Each pattern ends in an operator, a dash or whitespace, perhaps with a quote or `[`: anything else
+    // cannot name the value (a comma-separated list of tokens), and the patterns are not worth running.
+    const end = inner.replace(/["'[]$/, '').slice(-1);
+    if (!/[\s=:\-[]/.test(end)) return undefined;
     const d = SUBST_DEFAULT.exec(inner);
     if (d) return { name: d[1], source: 'assign' };
     const f = FLAG.exec(inner);
@@ -46,12 +57,12 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
     return undefined;
   }
   let ls = lineStartAt(text, valueStart);
-  let left = text.slice(Math.max(ls, valueStart - 400), valueStart);
+  let left = text.slice(Math.max(ls, valueStart - 240), valueStart);
   if (/^[\s([{,]*$/.test(left) && ls > 0) {
     // The value starts its line: the assignment is on the line before (`key = (\n  "..."`).
     const prevEnd = ls - 1 - (text[ls - 2] === '\r' ? 1 : 0);
     ls = lineStartAt(text, Math.max(0, prevEnd));
-    left = text.slice(Math.max(ls, valueStart - 400), valueStart).replace(/[\r\n]+/g, ' ');
+    left = text.slice(Math.max(ls, valueStart - 240), valueStart).replace(/[\r\n]+/g, ' ');
   }
   // Terminal colour codes glued to a value (`key = ESC[1mKEY` in a saved log or traceback) are not part of it.
   const l = left.replace(ANSI_TAIL, '').replace(/["'`]\s*$/, (m) => (m.trim() ? '' : m));
@@ -62,19 +73,21 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   if (def) return { name: def[1], source: 'assign' };
   const ps = PS_SCOPED.exec(l);
   if (ps) return { name: ps[1], source: 'assign' };
-  const a = ASSIGN.exec(l);
+  // ASSIGN is costly where it cannot match (it backtracks over every word): its operator tail is checked first.
+  const a = ASSIGN_TAIL.test(l) ? ASSIGN.exec(l) : null;
   if (a) return { name: a[2].replace(/^\$\{?|\}$/g, ''), source: 'assign' };
   // process.env.MISP_KEY || "…", os.environ.get("MISP_KEY") or "…": the literal is the fallback of that lookup.
-  const fb = FALLBACK.exec(l);
+  const fb = FALLBACK_TAIL.test(l) ? FALLBACK.exec(l) : null;
   if (fb) return { name: fb[2] ?? fb[3] ?? lastSegment(fb[1]), source: 'assign' };
   const p = PAIR.exec(l);
-  if (p) return { name: p[2], source: 'pair' };
+  // A list of ids (`["id1", "id2", …]`) is not a name and its value: a pair names with words, not a random token.
+  if (p && PAIR_NAME.test(p[2])) return { name: p[2], source: 'pair' };
   if (f) return { name: f[1], source: 'flag' };
   const ld = LISP_DEF.exec(l);
   if (ld) return { name: ld[1], source: 'assign' };
   const kw = KEYWORD.exec(l);
   if (kw) return { name: kw[1], source: 'assign' };
-  const c = CALL.exec(l);
+  const c = l.includes('(') ? CALL.exec(l) : null;
   if (c) return { name: c[1], source: 'call' };
   return undefined;
 }

@@ -81,10 +81,12 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
     }
   } else if (format === 'markdown' || format === 'rst') {
     // Code blocks as the language they declare; the prose (code blanked out, offsets kept) for keys only.
-    let prose = text;
+    const proseParts: string[] = [];
+    let proseAt = 0;
     for (const block of codeBlocks(text, format)) {
       const sub = text.slice(block.start, block.end);
-      prose = prose.slice(0, block.start) + sub.replace(/[^\r\n]/g, ' ') + prose.slice(block.end);
+      proseParts.push(text.slice(proseAt, block.start), sub.replace(/[^\r\n]/g, ' '));
+      proseAt = block.end;
       const doc: Doc = { ...base, format: block.format, text: sub };
       if (isCodeFormat(block.format)) doc.tokens = lexCode(sub, block.format);
       else if (block.format !== 'ipynb') {
@@ -94,6 +96,8 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
       const shift = (o: number) => o + block.start;
       for (const hit of analyse(doc)) raw.push({ hit: { ...hit, fix: shiftFix(hit.fix, block.start) }, map: shift });
     }
+    proseParts.push(text.slice(proseAt));
+    const prose = proseParts.join('');
     const doc: Doc = { ...base, text: prose, prose: true, scalars: lineView(prose, 'fallback').scalars };
     for (const hit of analyse(doc)) raw.push({ hit });
   } else {

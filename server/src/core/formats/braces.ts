@@ -35,8 +35,9 @@ function tokenize(text: string): Tok[] {
     }
     if (c === '$' && text[i + 1] === '{') {
       // A substitution (${?VAR} in HOCON, ${var.x} in HCL) is one value token.
-      const close = text.indexOf('}', i + 2);
-      const end = close < 0 || text.slice(i, close).includes('\n') ? i + 2 : close + 1;
+      let close = i + 2;
+      while (close < n && text[close] !== '}' && text[close] !== '\n') close++;
+      const end = text[close] === '}' ? close + 1 : i + 2;
       out.push({ t: 'word', s: i, e: end, v: text.slice(i, end), q: '' });
       i = end;
       continue;
@@ -62,7 +63,11 @@ export function bracesView(text: string): StructuredView {
   const stack: Frame[] = [];
   let keyToks: Tok[] = [];
   let error: StructuredView['error'];
-  const pathOf = (extra: string[]) => [...stack.flatMap((f) => f.key), ...extra];
+  // Deeply nested input keeps the outermost and innermost frames of a path (linear memory and time).
+  const pathOf = (extra: string[]) => {
+    const frames = stack.length <= 32 ? stack : [...stack.slice(0, 4), ...stack.slice(stack.length - 28)];
+    return [...frames.flatMap((f) => f.key), ...extra];
+  };
   const inArray = () => stack.length > 0 && stack[stack.length - 1].array;
   const arrayKey = () => { for (let k = stack.length - 1; k >= 0; k--) if (stack[k].key.length) return stack[k].key[stack[k].key.length - 1]; return undefined; };
   const keyParts = (ts: Tok[]) => ts.flatMap((t) => (t.t === 'word' ? t.v.split('.') : [t.v])).filter(Boolean);

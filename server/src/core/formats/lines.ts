@@ -22,11 +22,10 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
     const line = m[0].replace(/[\r\n]+$/, '');
     const trimmed = line.trim();
     if (trimmed === '' || /^[#;!]/.test(trimmed) || trimmed.startsWith('//')) continue;
-    const sec = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:[#;].*)?$/.exec(line);
-    if (sec && dialect !== 'dotenv' && dialect !== 'properties') { section = [sec[1]]; sectionStart = lineStart; indentKeys.length = 0; continue; }
-    const sepRe = dialect === 'properties' ? /^(\s*)((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*/
-      : dialect === 'dotenv' ? /^(\s*)(?:export\s+)?([A-Za-z_][\w.-]*)\s*=\s*/
-        : /^(\s*)(?:-\s+)?(?:export\s+)?(['"]?)([^=:#;'"]*?[^=:#;'"\s])\2\s*(?:=>|:=|=|:)\s*/;
+    // Every pattern below is anchored and unambiguous, so a line is read in linear time (no backtracking
+    // over runs of spaces).
+    const sec = trimmed.startsWith('[') ? /^\[\[?([^\]]*)\]\]?[ \t]*(?:[#;].*)?$/.exec(trimmed) : null;
+    if (sec && sec[1].trim() && dialect !== 'dotenv' && dialect !== 'properties') { section = [sec[1].trim()]; sectionStart = lineStart; indentKeys.length = 0; continue; }
     if (pendingKey !== undefined) {
       // A continuation line of a .properties value (`key = \` then the value on the next line).
       const lead = line.length - line.trimStart().length;
@@ -38,11 +37,10 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
       if (!cont) pendingKey = undefined;
       continue;
     }
-    const kv = sepRe.exec(line);
+    const kv = keyValue(line, dialect);
     if (!kv) continue;
-    const indent = kv[1].length;
-    const key = (dialect === 'properties' || dialect === 'dotenv' ? kv[2] : kv[3]).trim();
-    let vStart = lineStart + kv[0].length;
+    const { indent, key } = kv;
+    let vStart = lineStart + kv.valueAt;
     let vEnd = lineStart + line.length;
     if (dialect === 'fallback') {
       while (indentKeys.length && indentKeys[indentKeys.length - 1].indent >= indent) indentKeys.pop();
@@ -56,9 +54,9 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
       const close = raw.indexOf(q, 1);
       if (close > 0) { quote = q; raw = raw.slice(1, close); vStart += 1; vEnd = vStart + raw.length; }
     } else {
-      const c = /\s+[#;]/.exec(raw);
-      if (c && dialect !== 'properties') { raw = raw.slice(0, c.index); vEnd = vStart + raw.length; }
-      raw = raw.replace(/\s+$/, '');
+      const c = dialect === 'properties' ? -1 : trailingComment(raw);
+      if (c >= 0) raw = raw.slice(0, c);
+      raw = raw.trimEnd();
       vEnd = vStart + raw.length;
     }
     const path = dialect === 'fallback' ? indentKeys.map((k) => k.key) : [...section, ...(dialect === 'properties' ? key.split('.') : [key])];
@@ -70,3 +68,53 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
   }
   return { scalars: sortScalars(scalars) };
 }
+
+const DOTENV_KEY = /^(\s*)(?:export\s+)?([A-Za-z_][\w.-]*)[ \t]*=[ \t]*/;
+const PROPERTIES_KEY = /^(\s*)((?:\\.|[^=:\s\\])+)[ \t]*[=:\s][ \t]*/;
+
+/** The key of a `key = value` line and where its value starts, or undefined. Linear in the line. */
+function keyValue(line: string, dialect: LineDialect): { indent: number; key: string; valueAt: number } | undefined {
+  if (dialect === 'dotenv' || dialect === 'properties') {
+    const m = (dialect === 'dotenv' ? DOTENV_KEY : PROPERTIES_KEY).exec(line);
+    return m ? { indent: m[1].length, key: m[2].trim(), valueAt: m[0].length } : undefined;
+  }
+  // ini and the fallback line scan: `key = v`, `key: v`, `key => v`, `- key: v`, `export KEY=v`, `"key" = v`.
+  const lead = /^[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?/.exec(line)![0];
+  const indent = line.length - line.trimStart().length;
+  let i = lead.length;
+  let key: string;
+  const q = line[i];
+  if (q === '"' || q === "'") {
+    const close = line.indexOf(q, i + 1);
+    if (close < 0) return undefined;
+    key = line.slice(i + 1, close);
+    if (/[=:#;'"]/.test(key)) return undefined;
+    i = close + 1;
+    while (line[i] === ' ' || line[i] === '\t') i++;
+  } else {
+    const start = i;
+    while (i < line.length && !'=:#;\'"'.includes(line[i])) i++;
+    key = line.slice(start, i);
+  }
+  key = key.trim();
+  if (!key) return undefined;
+  const sep = line.startsWith('=>', i) || line.startsWith(':=', i) ? 2 : line[i] === '=' || line[i] === ':' ? 1 : 0;
+  if (!sep) return undefined;
+  i += sep;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  return { indent, key, valueAt: i };
+}
+
+/** Where a trailing comment starts in an unquoted value: a `#` or `;` after whitespace, or -1. */
+function trailingComment(raw: string): number {
+  for (let i = 1; i < raw.length; i++) {
+    const c = raw[i];
+    if ((c === '#' || c === ';') && (raw[i - 1] === ' ' || raw[i - 1] === '\t')) {
+      let s = i - 1;
+      while (s > 0 && (raw[s - 1] === ' ' || raw[s - 1] === '\t')) s--;
+      return s;
+    }
+  }
+  return -1;
+}
+

@@ -5,7 +5,7 @@
  */
 import { afterMispPath, findCandidates, insideUrl, isHexDigest, isPlaceholder, looksRandom, ruledOutAlone, type Candidate } from '../candidates';
 import { classifyName, hasMispEndpoint, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
-import { aboutOtherService, siblingsText, urlHosts } from './tlsScope';
+import { siblingFacts } from './tlsScope';
 import type { Doc } from '../doc';
 import { isCodeFormat, type CodeToken } from '../formats/code';
 import { isConfigFormat } from '../formats/detect';
@@ -93,15 +93,15 @@ function place(doc: Doc, cand: Candidate): Site {
   if (doc.tokens) {
     const tok = findCovering(doc.tokens, cand.start);
     if (tok && tok.kind === 'string') {
-      const inner = text.slice(tok.contentStart, cand.start);
-      const content = text.slice(tok.contentStart, tok.contentEnd);
+      // Names sit right before the key: a bounded look-back keeps one huge string with many keys linear.
+      const inner = text.slice(Math.max(tok.contentStart, cand.start - 300), cand.start);
       let name = nameBefore(text, tok.start, inner) ?? (inner.trim() === '' ? undefined : nameBefore(text, tok.start));
       if (name && /^(default|value|envvar)$/i.test(name.name)) name = optionFlag(text, tok.start) ?? name;
       if (name && doc.format === 'go' && tok.quote === '`' && /^(default|envDefault)$/.test(name.name)) {
         const field = goTagField(text, cand.start);
         if (field) name = { name: field, source: 'assign' };
       }
-      return { ...base, where: 'string', name, literalStart: tok.start, literalEnd: tok.end, quote: tok.quote, embedded: content.trim() !== cand.value, command: isCommandContext(doc, cand.start, tok) };
+      return { ...base, where: 'string', name, literalStart: tok.start, literalEnd: tok.end, quote: tok.quote, embedded: !onlySpace(text, tok.contentStart, cand.start) || !onlySpace(text, cand.end, tok.contentEnd), command: isCommandContext(doc, cand.start, tok) };
     }
     if (tok && tok.kind === 'comment') {
       return { ...base, where: 'comment', name: bareName(text, cand.start), literalStart: cand.start, literalEnd: cand.end, quote: '', embedded: true, command: false };
@@ -156,7 +156,10 @@ function optionFlag(text: string, at: number): FoundName | undefined {
 function bareName(text: string, at: number): FoundName | undefined {
   const ls = lineStartAt(text, at);
   const left = text.slice(Math.max(ls, at - 400), at);
-  const viaInner = nameBefore(text, at, left.replace(/^.*["'`]\s*(?=[^"'`]*$)/, '') || left);
+  // What follows the last quote on the line, leading spaces dropped (a value inside a quoted command).
+  const q = Math.max(left.lastIndexOf('"'), left.lastIndexOf("'"), left.lastIndexOf('`'));
+  const afterQuote = q < 0 ? left : left.slice(q + 1).trimStart();
+  const viaInner = nameBefore(text, at, afterQuote || left);
   return viaInner ?? nameBefore(text, at);
 }
 
@@ -198,7 +201,7 @@ function isCommandContext(doc: Doc, at: number, tok?: CodeToken): boolean {
     return !SHELL_ASSIGN.test(stmt.text);
   }
   if (tok) {
-    const content = text.slice(tok.contentStart, tok.contentEnd);
+    const content = text.slice(tok.contentStart, Math.min(tok.contentEnd, tok.contentStart + 200));
     if (/^\s*(curl|wget|http|https)\s/.test(content)) return true;
     if (/(["'])(curl|wget)\1\s*,/.test(text.slice(Math.max(0, tok.start - 300), tok.start))) return true;
   }
@@ -241,20 +244,31 @@ function isMispKey(doc: Doc, site: Site): boolean {
   if (info.notKey && !auth) return false;
   if ((info.otherService || pathOtherService(site.path)) && !info.misp && !auth) return false;
   if (info.misp && (info.keyish || calleeMisp)) return true;
-  const siblings = site.scalar && site.scalar.group !== undefined ? siblingsText(doc, site.scalar) : undefined;
+  const siblings = site.scalar && site.scalar.group !== undefined ? siblingFacts(doc, site.scalar) : undefined;
   // A password in <server><id>nexus</id>: the block is about another service even if the file mentions MISP.
-  if (siblings !== undefined && !auth && !used && !pathMisp && !mentionsMisp(siblings) && aboutOtherService(siblings)) return false;
+  if (siblings !== undefined && !auth && !used && !pathMisp && !siblings.mentionsMisp && siblings.aboutOther) return false;
   if ((info.keyish || auth || used || calleeMisp) && ctxMisp) return true;
   // ["https://misp…", "<key>", false]: a random value next to a MISP URL, under a name that says nothing else.
-  if (siblings !== undefined && looksRandom(value) && urlHosts(siblings).some((h) => /misp/i.test(h.host))) return true;
+  if (siblings !== undefined && looksRandom(value) && siblings.mispHost) return true;
   if (doc.output && doc.fileMisp && looksRandom(value)) return true;
   return false;
 }
 
 /** A comment on the key's line says it is not real (`# fake key for the tests`). */
 function markedAsFixture(doc: Doc, site: Site): boolean {
-  const line = lineAt(doc.text, site.cand.start);
-  return FIXTURE_COMMENT.test(line.split(site.cand.value).join(' '));
+  const { text } = doc;
+  const { start, end } = site.cand;
+  const around = text.slice(Math.max(lineStartAt(text, start), start - 300), start) + ' ' + text.slice(end, Math.min(lineEndAt(text, end), end + 300));
+  return FIXTURE_COMMENT.test(around);
+}
+
+/** True when text[from, to) is only whitespace (stops at the first other character). */
+function onlySpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
 }
 
 function urlIsKey(doc: Doc, site: Site, keyishQuery: boolean): boolean {

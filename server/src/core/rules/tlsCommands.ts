@@ -160,6 +160,8 @@ interface PymispOff { start: number; end: number; name: string; what: string }
 /** PyMISP(url, key, False) / PyMISP(url, key, ssl=False) / PyMISP(url, key, verify_var) with verify_var = False. */
 export function* pymispSslOff(text: string): Generator<PymispOff> {
   const re = /\b(?:Expanded)?PyMISP\s*\(/g;
+  // A variable passed as ssl is looked up once, however many calls pass it.
+  const defs = new Map<string, RegExpExecArray | null>();
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const args = splitArgs(text, m.index + m[0].length);
     const third = args.find((a) => a.index === 2 && !a.kw);
@@ -170,7 +172,8 @@ export function* pymispSslOff(text: string): Generator<PymispOff> {
     if (/^(False|0)$/.test(v)) {
       yield { start: arg.start, end: arg.end, name: 'ssl', what: `PyMISP(..., ssl=${v})` };
     } else if (/^[A-Za-z_]\w*$/.test(v) && v !== 'True') {
-      const def = new RegExp(`^[ \\t]*${v}[ \\t]*=[ \\t]*(False|0)\\b`, 'm').exec(text);
+      if (!defs.has(v)) defs.set(v, new RegExp(`^[ \\t]*${v}[ \\t]*=[ \\t]*(False|0)\\b`, 'm').exec(text));
+      const def = defs.get(v);
       if (def) {
         const s = def.index + def[0].length - def[1].length;
         yield { start: s, end: s + def[1].length, name: v, what: `${v} = ${def[1]}` };

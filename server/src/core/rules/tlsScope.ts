@@ -1,8 +1,8 @@
 /** Where a TLS setting applies: is it a connection to MISP? And the shape of a TLS finding. */
-import { classifyName, hasMispEndpoint, mentionsMisp, pathMentionsMisp, pathOtherService } from '../context';
+import { classifyName, hasMispEndpoint, mentionsMisp, namesOtherService, pathMentionsMisp, pathOtherService } from '../context';
 import type { Doc } from '../doc';
 import type { Scalar } from '../formats/scalars';
-import { lineAt, lineStartAt } from '../text';
+import { lineAt, lineEndAt, lineStartAt } from '../text';
 import type { TlsFixData } from '../types';
 
 /** A place where TLS verification is switched off. */
@@ -22,7 +22,24 @@ export function mispContext(doc: Doc, at: number, name: string, path: readonly s
   const info = classifyName(name);
   if (info.misp || pathMentionsMisp(path)) return true;
   if (info.otherService || pathOtherService(path) || /^(git|npm|pip|yarn|docker|helm|kube|elastic|es_|opencti|thehive|cortex|splunk)/i.test(name)) return false;
-  const scope = sc && sc.group !== undefined ? siblingsText(doc, sc) : callScope(doc.text, at);
+  // The scope's verdict does not depend on the name: it is worked out once per scope (a wide mapping
+  // or a long line holds thousands of settings).
+  const grouped = sc !== undefined && sc.group !== undefined;
+  const range = grouped ? undefined : callScopeRange(doc.text, at);
+  const key = grouped ? `g${sc.group}:${sc.parentGroup ?? ''}` : `r${range![0]}:${range![1]}`;
+  let cache = SCOPE_VERDICTS.get(doc);
+  if (!cache) SCOPE_VERDICTS.set(doc, (cache = new Map()));
+  let verdict = cache.get(key);
+  if (verdict === undefined) {
+    verdict = scopeAboutMisp(doc, grouped ? siblingsText(doc, sc!) : doc.text.slice(range![0], range![1]), sc);
+    cache.set(key, verdict);
+  }
+  return verdict;
+}
+
+const SCOPE_VERDICTS = new WeakMap<Doc, Map<string, boolean>>();
+
+function scopeAboutMisp(doc: Doc, scope: string, sc?: Scalar): boolean {
   // URLs in the scope decide first: a download from an artifact server is not about MISP even if its path says "misp".
   // A settings block with no URL of its own (Grafana's jsonData) belongs to the entry around it.
   let hosts = urlHosts(scope);
@@ -45,8 +62,9 @@ export function urlHosts(scope: string): Array<{ host: string; url: string }> {
 export function aboutOtherService(scope: string): boolean {
   OTHER_HOST.lastIndex = 0;
   for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1])) return true;
-  const idents = scope.match(/[A-Za-z_][\w]*/g) ?? [];
-  return idents.some((id) => classifyName(id).otherService);
+  const idents = new Set(scope.match(/[A-Za-z_][\w]*/g) ?? []);
+  for (const id of idents) if (namesOtherService(id)) return true;
+  return false;
 }
 
 const SIBLINGS = new WeakMap<Doc, Map<number, string>>();
@@ -54,6 +72,25 @@ const SIBLINGS = new WeakMap<Doc, Map<number, string>>();
 /** Keys and values of the mapping, object, block or section that holds a value. */
 export function siblingsText(doc: Doc, sc: Scalar): string {
   return groupText(doc, sc.group as number) ?? lineAt(doc.text, sc.start);
+}
+
+/** What the siblings of a config value say, worked out once per group. */
+export interface SiblingFacts { mentionsMisp: boolean; aboutOther: boolean; mispHost: boolean }
+
+const FACTS = new WeakMap<Doc, Map<number, SiblingFacts>>();
+
+/** {@link SiblingFacts} of the group holding a value. */
+export function siblingFacts(doc: Doc, sc: Scalar): SiblingFacts {
+  let byGroup = FACTS.get(doc);
+  if (!byGroup) FACTS.set(doc, (byGroup = new Map()));
+  const g = sc.group as number;
+  let f = byGroup.get(g);
+  if (!f) {
+    const text = siblingsText(doc, sc);
+    f = { mentionsMisp: mentionsMisp(text), aboutOther: aboutOtherService(text), mispHost: urlHosts(text).some((h) => /misp/i.test(h.host)) };
+    byGroup.set(g, f);
+  }
+  return f;
 }
 
 /** Keys and values of the scalars directly in one group. */
@@ -72,6 +109,12 @@ function groupText(doc: Doc, group: number): string | undefined {
 
 /** The call expression around an offset (`requests.get(..., verify=False)` over several lines), else its line. */
 export function callScope(text: string, at: number): string {
+  const [s, e] = callScopeRange(text, at);
+  return text.slice(s, e);
+}
+
+/** Offsets of {@link callScope}: from the start of the line that opens the call to its closing bracket. */
+export function callScopeRange(text: string, at: number): [number, number] {
   let depth = 0;
   let open = -1;
   const stop = Math.max(0, at - 1500);
@@ -84,7 +127,7 @@ export function callScope(text: string, at: number): string {
       if (c === '(') { open = i; break; }
     }
   }
-  if (open < 0) return functionScope(text, at);
+  if (open < 0) return functionScopeRange(text, at);
   depth = 0;
   let close = Math.min(text.length, at + 1500);
   for (let i = at; i < close; i++) {
@@ -92,18 +135,21 @@ export function callScope(text: string, at: number): string {
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') { if (depth === 0) { close = i + 1; break; } depth--; }
   }
-  return text.slice(lineStartAt(text, open), close);
+  return [lineStartAt(text, open), close];
 }
 
 const FUNCTION_HEADER = /^[ \t]*(?:(?:export|public|private|protected|static|async|pub|func|def|function|fn|sub)\s+)+(?:\([^)]*\)\s*)?[A-Za-z_]\w*/gm;
 
-/** Outside any call: from the header of the enclosing function (`func newES()`) down to the offset, else the line. */
-function functionScope(text: string, at: number): string {
-  const before = text.slice(Math.max(0, at - 1500), at);
+/** Outside any call: from the header of the enclosing function (`func newES()`) down to the offset's line end, else the line. */
+function functionScopeRange(text: string, at: number): [number, number] {
+  const from = Math.max(0, at - 1500);
+  const before = text.slice(from, at);
   let last: RegExpExecArray | undefined;
   FUNCTION_HEADER.lastIndex = 0;
   for (let m = FUNCTION_HEADER.exec(before); m; m = FUNCTION_HEADER.exec(before)) last = m;
-  return last ? before.slice(last.index) + lineAt(text, at).slice(at - lineStartAt(text, at)) : lineAt(text, at);
+  if (last) return [from + last.index, lineEndAt(text, at)];
+  // No function around: the line, or on a very long line (minified, generated) the stretch around the offset.
+  return [Math.max(lineStartAt(text, at), at - 300), Math.min(lineEndAt(text, at), at + 300)];
 }
 
 /** Fix data for a TLS finding. */
