@@ -229,3 +229,11 @@ describe('fix plans: suppression forms and guards', () => {
     }
   });
 });
+
+describe('fix plans: TOML multi-line strings and CR-only files', () => {
+  const toml = `[misp]\nurl = "https://misp.example.org"\nkey = \"\"\"\n${K}\"\"\"\n`;
+  describe('config.toml (multi-line string)', () => describeFile('config.toml', toml, { keys: [K] }));
+  const cr = `misp:\r  url: https://misp.example.org\r  key: ${K}\r  verify_ssl: false\r`;
+  describe('values.yaml (CR line ends)', () => describeFile('values.yaml', cr, { keys: [K] }));
+});
+

@@ -99,3 +99,20 @@ describe('real-world shapes, round 7', () => {
   });
 });
 
+describe('real-world shapes: layouts', () => {
+  const KEY = fakeKey(81);
+  it('a PyMISP call formatted by black: the key on its own line', () => {
+    expectFindings(`from pymisp import PyMISP\n\nmisp = PyMISP(\n    "https://misp.example.org",\n    "${KEY}",\n    ssl=False,\n)\n`, 'fetch.py', [
+      { rule: 'hardcoded-key', line: 5, text: KEY }, { rule: 'tls-verify-disabled', line: 6, text: 'False' }]);
+    expectFindings(`from pymisp import ExpandedPyMISP\nmisp = ExpandedPyMISP(\n    "https://misp.example.org",\n    "${KEY}",\n    False,\n)\n`, 'fetch.py', [
+      { rule: 'hardcoded-key', line: 4, text: KEY }, { rule: 'tls-verify-disabled', line: 5, text: 'False' }]);
+  });
+  it('a TOML multi-line string', () => {
+    expectFindings(`[misp]\nurl = "https://misp.example.org"\nkey = \"\"\"\n${KEY}\"\"\"\n[other]\nname = "x"\n`, 'config.toml', [{ rule: 'plaintext-config-key', line: 4, text: KEY }]);
+  });
+  it('classic Mac line ends (CR only): YAML block scalars and PHP heredocs', () => {
+    expectFindings(`misp:\r  url: https://misp.example.org\r  key: |\r    ${KEY}\r`, 'values.yaml', [{ rule: 'plaintext-config-key', line: 4, text: KEY }]);
+    expectFindings(`<?php\r$misp_key = <<<EOT\r${KEY}\rEOT;\r$url = "https://misp.example.org";\r`, 'a.php', [{ rule: 'hardcoded-key', line: 3, text: KEY }]);
+  });
+});
+

@@ -89,6 +89,11 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   if (kw) return { name: kw[1], source: 'assign' };
   const c = l.includes('(') ? CALL.exec(l) : null;
   if (c) return { name: c[1], source: 'call' };
+  // An argument on its own line (`PyMISP(\n    url,\n    "KEY",`, as black formats calls): the call it is passed to.
+  if (/,\s*$/.test(l) || /\(\s*$/.test(l)) {
+    const callee = enclosingCallee(text, valueStart);
+    if (callee) return { name: callee, source: 'call' };
+  }
   return undefined;
 }
 
@@ -102,6 +107,33 @@ export function goTagField(text: string, at: number): string | undefined {
   const tick = left.indexOf('`');
   if (tick < 0 || left.indexOf('`', tick + 1) >= 0) return undefined;
   return /^\s*([A-Za-z_]\w*)\s+[\w.*[\]]+\s*$/.exec(left.slice(0, tick))?.[1];
+}
+
+/**
+ * The function whose argument list holds an offset, looking back at most 600 characters over balanced
+ * brackets and quoted strings: `PyMISP(` in `PyMISP(\n    "https://misp",\n    "KEY",`.
+ */
+function enclosingCallee(text: string, at: number): string | undefined {
+  let depth = 0;
+  const stop = Math.max(0, at - 600);
+  for (let i = at - 1; i >= stop; i--) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      // Skip a quoted argument (no escapes across lines are needed for this).
+      const open = text.lastIndexOf(c, i - 1);
+      if (open < stop) return undefined;
+      i = open;
+      continue;
+    }
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '[' || c === '{') { if (depth === 0) return undefined; depth--; }
+    else if (c === '(') {
+      if (depth > 0) { depth--; continue; }
+      const m = /([A-Za-z_$][\w$.]*)\s*$/.exec(text.slice(Math.max(0, i - 80), i));
+      return m?.[1];
+    }
+  }
+  return undefined;
 }
 
 /** The last segment of a dotted or member name: `self.cfg.apiKey` → `apiKey`. */

@@ -44,8 +44,10 @@ export function analyzeText(text: string, input: ScanInput = {}, options: ScanOp
 }
 
 function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions): ScanReport {
-  // A UTF-8 byte-order mark becomes a space: parsers accept it and every offset stays the same.
-  const text = original.charCodeAt(0) === 0xfeff ? ` ${original.slice(1)}` : original;
+  // A UTF-8 byte-order mark becomes a space, and a lone CR (classic Mac line ends) a LF: parsers accept
+  // both, and every offset stays the same.
+  let text = original.charCodeAt(0) === 0xfeff ? ` ${original.slice(1)}` : original;
+  if (text.includes('\r') && /\r(?!\n)/.test(text)) text = text.replace(/\r(?!\n)/g, '\n');
   const path = input.path ?? '';
   const format = detectFormat(text, path, input.languageId ?? '');
   const flavor = detectFlavor(format, text, path);
@@ -122,7 +124,7 @@ function parseStructured(text: string, format: FormatId): StructuredView | undef
   switch (format) {
     case 'yaml': return yamlView(text);
     case 'json': return jsonView(text);
-    case 'toml': return { ...lineView(text, 'ini'), error: tomlError(text) };
+    case 'toml': return { ...lineView(text, 'toml'), error: tomlError(text) };
     case 'ini': return lineView(text, 'ini');
     case 'properties': return lineView(text, 'properties');
     case 'dotenv': return lineView(text, 'dotenv');

@@ -43,8 +43,13 @@ export function planFixes(text: string, finding: Pick<Finding, 'ruleId' | 'fix'>
   const { ruleId, fix } = finding;
   if (!fitsText(text, fix)) return [];
   let plans: FixPlan[];
-  if (fix.container === 'ipynb') plans = notebookPlans(text, ruleId, fix, s, place);
-  else plans = plainPlans(text, ruleId, fix, s, undefined, place);
+  // Classic Mac line ends (a lone CR) are planned as LF, as the analysis reads them (offsets are the same),
+  // and every line the edits add ends in CR like the rest of the file.
+  const loneCr = text.includes('\r') && /\r(?!\n)/.test(text);
+  const work = loneCr ? text.replace(/\r(?!\n)/g, '\n') : text;
+  if (fix.container === 'ipynb') plans = notebookPlans(work, ruleId, fix, s, place);
+  else plans = plainPlans(work, ruleId, fix, s, undefined, place);
+  if (loneCr) plans = plans.map((p) => ({ ...p, edits: p.edits.map((e) => ({ ...e, newText: e.newText.replace(/\r?\n/g, '\r') })) }));
   return plans
     .filter((p) => p.edits.length > 0 && editsApply(text, p))
     .map((p) => ({ ...p, title: redact(p.title), note: p.note === undefined ? undefined : redact(p.note) }))

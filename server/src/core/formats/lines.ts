@@ -5,7 +5,7 @@
 import { isCommandKey, sortScalars, type Scalar, type StructuredView } from './scalars';
 
 /** Which dialect to read. */
-export type LineDialect = 'dotenv' | 'ini' | 'properties' | 'fallback';
+export type LineDialect = 'dotenv' | 'ini' | 'toml' | 'properties' | 'fallback';
 
 const LINE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
 
@@ -50,6 +50,18 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
     let raw = text.slice(vStart, vEnd);
     let quote = '';
     const q = raw[0];
+    const triple = dialect === 'toml' && (raw.startsWith('"""') || raw.startsWith("'''")) ? raw.slice(0, 3) : '';
+    const tripleClose = triple ? text.indexOf(triple, vStart + 3) : -1;
+    if (triple && tripleClose >= 0) {
+      // A TOML multi-line string: one value up to its closing delimiter (a newline right after the opening one is not part of it).
+      let s = vStart + 3;
+      if (text[s] === '\r' && text[s + 1] === '\n') s += 2;
+      else if (text[s] === '\n') s += 1;
+      scalars.push({ start: s, end: tripleClose, literalStart: vStart, literalEnd: tripleClose + 3, quote: triple, key, path: [...section, key], value: text.slice(s, tripleClose), command: isCommandKey(key), group: sectionStart });
+      const after = text.indexOf('\n', tripleClose);
+      LINE.lastIndex = after < 0 ? text.length : after + 1;
+      continue;
+    }
     if (q === '"' || q === "'" || q === '`') {
       const close = raw.indexOf(q, 1);
       if (close > 0) { quote = q; raw = raw.slice(1, close); vStart += 1; vEnd = vStart + raw.length; }
