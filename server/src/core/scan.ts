@@ -43,11 +43,44 @@ export function analyzeText(text: string, input: ScanInput = {}, options: ScanOp
   }
 }
 
+/**
+ * A UTF-8 byte-order mark becomes a space, and a lone CR (classic Mac line ends) a LF: parsers accept
+ * both, and every offset stays the same.
+ */
+function normalized(original: string): string {
+  const text = original.charCodeAt(0) === 0xfeff ? ` ${original.slice(1)}` : original;
+  return text.includes('\r') && /\r(?!\n)/.test(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/**
+ * False when {@link analyzeText} would report nothing at all (no finding, no notice) without parsing
+ * the text: the cheap screen that scans of many files run first. Never false for a text that holds
+ * a finding.
+ */
+export function worthAnalysing(original: string, input: ScanInput = {}, options: ScanOptions = {}): boolean {
+  try {
+    const text = normalized(original);
+    if (text.length === 0) return false;
+    if (looksBinary(text) || options.prefilter === false) return true;
+    const path = input.path ?? '';
+    return mayHaveFindings(text, path, detectFormat(text, path, input.languageId ?? ''), options.extraKeyNames?.length ?? 0);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Which parsers a text needs: `config` formats (YAML, JSON, notebooks, TOML, XML ...) or program source
+ * and prose (`code`). Scans split the analysis by family so that each worker thread compiles and warms
+ * only one set of parsers.
+ */
+export function formatFamily(text: string, input: ScanInput = {}): 'code' | 'config' {
+  const format = detectFormat(text, input.path ?? '', input.languageId ?? '');
+  return isCodeFormat(format) || format === 'markdown' || format === 'rst' || format === 'plaintext' ? 'code' : 'config';
+}
+
 function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions): ScanReport {
-  // A UTF-8 byte-order mark becomes a space, and a lone CR (classic Mac line ends) a LF: parsers accept
-  // both, and every offset stays the same.
-  let text = original.charCodeAt(0) === 0xfeff ? ` ${original.slice(1)}` : original;
-  if (text.includes('\r') && /\r(?!\n)/.test(text)) text = text.replace(/\r(?!\n)/g, '\n');
+  const text = normalized(original);
   const path = input.path ?? '';
   const format = detectFormat(text, path, input.languageId ?? '');
   const flavor = detectFlavor(format, text, path);

@@ -3,7 +3,7 @@
  * bytes of a git blob), decode, run the core, and resolve every offset to a line and a UTF-16
  * column. The result is plain data (it crosses worker-thread boundaries) and every text is masked.
  */
-import { analyzeText, redact } from '../core';
+import { analyzeText, formatFamily, redact, worthAnalysing } from '../core';
 import type { FixData, RuleId, ScanOptions, Severity } from '../core';
 import { fingerprintContext } from '../fingerprint';
 import { LineIndex } from './positions';
@@ -76,6 +76,41 @@ export function analyzeContent(text: string, path: string, languageId: string, o
     notices.push({ level: 'error', message: redact(`analysis failed: ${e instanceof Error ? e.message : String(e)}`) });
   }
   return { findings, notices };
+}
+
+/** A file read and screened but not analysed yet: the text goes to the worker that analyses. */
+export interface DeferredText {
+  kind: 'text';
+  path: string;
+  languageId: string;
+  text: string;
+  bytes: number;
+  /** The parsers it needs (see formatFamily in the core). */
+  family: 'code' | 'config';
+}
+
+/**
+ * Reads a walked file (or decodes a blob) and runs only the core's cheap screen: an outcome when that
+ * settles it (a skip, or nothing to report), else the text to analyse. Most files end here.
+ */
+export function screenFile(entry: WalkedPath, maxFileSize: number, options?: ScanOptions): FileOutcome | DeferredText {
+  const read = readWalkedPath(entry, maxFileSize);
+  if (read.kind === 'skip') return { path: entry.path, skip: read, bytes: 0, findings: [], notices: [] };
+  if (!worthAnalysing(read.text, { path: entry.path, languageId: entry.languageId }, options)) return { path: entry.path, bytes: read.size, findings: [], notices: [] };
+  return { kind: 'text', path: entry.path, languageId: entry.languageId, text: read.text, bytes: read.size, family: formatFamily(read.text, { path: entry.path, languageId: entry.languageId }) };
+}
+
+/** {@link screenFile} for the bytes of a git blob. */
+export function screenBytes(buf: Uint8Array, path: string, languageId: string, options?: ScanOptions): FileOutcome | DeferredText {
+  const text = decode(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+  if (text === undefined) return { path, skip: { kind: 'skip', path, reason: 'binary', directory: false }, bytes: buf.byteLength, findings: [], notices: [] };
+  if (!worthAnalysing(text, { path, languageId }, options)) return { path, bytes: buf.byteLength, findings: [], notices: [] };
+  return { kind: 'text', path, languageId, text, bytes: buf.byteLength, family: formatFamily(text, { path, languageId }) };
+}
+
+/** Analyses a text that {@link screenFile} passed on. */
+export function analyzeDeferred(d: DeferredText, options?: ScanOptions): FileOutcome {
+  return { path: d.path, bytes: d.bytes, ...analyzeContent(d.text, d.path, d.languageId, options) };
 }
 
 /** Reads and analyses a walked file. */

@@ -24,6 +24,8 @@ export function findRepositoryRoot(dir: string): string | undefined {
 /** The `.gitignore` files that apply under one top directory (a repository root or a scan root). */
 export class GitignoreRules {
   private readonly perDirectory = new Map<string, Ignore | null>();
+  /** Per directory: the `.gitignore` files that apply in it, deepest first (computed once per directory). */
+  private readonly chains = new Map<string, Array<{ dir: string; rules: Ignore }>>();
 
   /** @param top the highest directory whose `.gitignore` applies (the repository root) */
   constructor(readonly top: string) {}
@@ -38,15 +40,13 @@ export class GitignoreRules {
    * directory are never ignored. The caller is expected not to descend into ignored directories.
    */
   ignored(absPath: string, isDirectory: boolean): boolean {
-    const rel = path.relative(this.top, absPath);
+    const abs = path.resolve(absPath);
+    const rel = path.relative(this.top, abs);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
-    const parts = rel.split(path.sep);
     // Deepest .gitignore first: the first one with a matching rule decides.
-    for (let depth = parts.length - 1; depth >= 0; depth--) {
-      const dir = depth === 0 ? this.top : path.join(this.top, ...parts.slice(0, depth));
-      const rules = this.rulesOf(dir);
-      if (!rules) continue;
-      const sub = parts.slice(depth).join('/') + (isDirectory ? '/' : '');
+    for (const { dir, rules } of this.chainOf(path.dirname(abs))) {
+      const below = abs.slice(dir.length + (dir.endsWith(path.sep) ? 0 : 1));
+      const sub = (path.sep === '/' ? below : below.split(path.sep).join('/')) + (isDirectory ? '/' : '');
       const result = rules.test(sub);
       if (result.ignored) return true;
       if (result.unignored) return false;
@@ -54,10 +54,21 @@ export class GitignoreRules {
     return false;
   }
 
+  private chainOf(dir: string): Array<{ dir: string; rules: Ignore }> {
+    let chain = this.chains.get(dir);
+    if (chain) return chain;
+    const own = this.rulesOf(dir);
+    const above = dir === this.top || path.dirname(dir) === dir ? [] : this.chainOf(path.dirname(dir));
+    chain = own ? [{ dir, rules: own }, ...above] : above;
+    this.chains.set(dir, chain);
+    return chain;
+  }
+
   /** Forgets the cached rules of a directory (its `.gitignore` changed). */
   invalidate(dir?: string): void {
     if (dir === undefined) this.perDirectory.clear();
     else this.perDirectory.delete(path.resolve(dir));
+    this.chains.clear();
   }
 
   private rulesOf(dir: string): Ignore | null {

@@ -187,5 +187,5 @@ function toAsync<T>(it: Iterator<T>): AsyncIterator<T> {
 }
 
 function taskBytes(task: AnalyzeTask): number {
-  return task.kind === 'file' ? task.entry.size : task.data.byteLength;
+  return task.kind === 'file' ? task.entry.size : task.kind === 'text' ? task.bytes : task.data.byteLength;
 }

@@ -96,7 +96,7 @@ const SKIPPED_DIRS: ReadonlyMap<string, SkipReason> = new Map([['.git', 'git-dir
  */
 export function* walk(roots: readonly string[], options: WalkOptions = {}): Generator<WalkEntry> {
   for (const entry of walkPaths(roots, options)) {
-    yield entry.kind === 'skip' ? entry : readWalkedPath(entry);
+    yield entry.kind === 'skip' ? entry : readWalkedPath(entry, options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
   }
 }
 
@@ -107,10 +107,24 @@ export function* walk(roots: readonly string[], options: WalkOptions = {}): Gene
 export function readWalkedPath(entry: WalkedPath, maxFileSize = Infinity): WalkedFile | SkippedEntry {
   const p = entry.path;
   let buf: Buffer;
+  let fd: number | undefined;
   try {
-    buf = fs.readFileSync(p);
+    // open, fstat, read, close (what readFileSync does), with the size checked before anything is read.
+    fd = fs.openSync(p, 'r');
+    const size = fs.fstatSync(fd).size;
+    if (size > maxFileSize) return { kind: 'skip', path: p, reason: 'too-large', directory: false, detail: `${size} bytes` };
+    buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    if (got < size) buf = buf.subarray(0, got);
   } catch (e) {
     return { kind: 'skip', path: p, reason: 'unreadable', directory: false, detail: errorCode(e) };
+  } finally {
+    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* already reported */ }
   }
   if (buf.length > maxFileSize) return { kind: 'skip', path: p, reason: 'too-large', directory: false, detail: `${buf.length} bytes` };
   const text = decode(buf);
@@ -124,12 +138,29 @@ export function readWalkedPath(entry: WalkedPath, maxFileSize = Infinity): Walke
  */
 export function* walkPaths(roots: readonly string[], options: WalkOptions = {}): Generator<WalkedPath | SkippedEntry> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const seen = new Set<string>();
+  /** Directories entered, by device and inode (a symlink loop ends here). */
+  const seenDirs = new Set<string>();
+  /** Files yielded, by real path (a file reached again through a link is analysed once). */
+  const seenFiles = new Set<string>();
   const realRoots = roots.map((r) => { try { return fs.realpathSync(path.resolve(r)); } catch { return path.resolve(r); } });
   const insideRoots = (real: string) => realRoots.some((r) => real === r || real.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+  const realOf = (p: string): string => { try { return fs.realpathSync(p); } catch { return p; } };
 
-  function* visit(p: string, isRoot: boolean, ignore: WalkOptions['ignore'], isLink = true): Generator<WalkedPath | SkippedEntry> {
+  /**
+   * `real` is the entry's real path when it is known without asking the file system (no link on the
+   * way down); `plainFile` says the directory listing shows a regular file that is no link: such a
+   * file needs no stat (its size is checked when it is read), which is most of a tree.
+   */
+  function* visit(p: string, isRoot: boolean, ignore: WalkOptions['ignore'], isLink: boolean, plainFile: boolean, real: string | undefined): Generator<WalkedPath | SkippedEntry> {
     const name = path.basename(p);
+    if (plainFile && real !== undefined) {
+      const ignored = ignore?.(p, false);
+      if (ignored) { yield { kind: 'skip', path: p, reason: ignored, directory: false }; return; }
+      if (seenFiles.has(real)) { yield { kind: 'skip', path: p, reason: 'already-visited', directory: false }; return; }
+      seenFiles.add(real);
+      yield { kind: 'path', path: p, languageId: languageIdForPath(p), size: 0 };
+      return;
+    }
     if (name === '.git') {
       yield { kind: 'skip', path: p, reason: 'git-dir', directory: true };
       return;
@@ -145,7 +176,6 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
       yield { kind: 'skip', path: p, reason: 'unreadable', directory: false, detail: errorCode(e) };
       return;
     }
-    const id = `${st.dev}:${st.ino}`;
     if (st.isDirectory()) {
       const excluded = SKIPPED_DIRS.get(name);
       if (excluded && !isRoot) {
@@ -157,11 +187,12 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
         yield { kind: 'skip', path: p, reason: ignored, directory: true };
         return;
       }
-      if (seen.has(id)) {
+      const id = `${st.dev}:${st.ino}`;
+      if (seenDirs.has(id)) {
         yield { kind: 'skip', path: p, reason: 'already-visited', directory: true };
         return;
       }
-      seen.add(id);
+      seenDirs.add(id);
       let entries: fs.Dirent[];
       try {
         entries = fs.readdirSync(p, { withFileTypes: true });
@@ -170,8 +201,12 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
         return;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const realDir = real !== undefined && !isLink ? real : realOf(p);
       // Only symlinks need the escape check; the directory listing already says which entries are links.
-      for (const child of entries) yield* visit(path.join(p, child.name), false, ignore, child.isSymbolicLink() || child.isDirectory() === child.isFile());
+      for (const child of entries) {
+        const link = child.isSymbolicLink() || child.isDirectory() === child.isFile();
+        yield* visit(path.join(p, child.name), false, ignore, link, !link && child.isFile(), link ? undefined : path.join(realDir, child.name));
+      }
       return;
     }
     const ignored = isRoot ? undefined : ignore?.(p, false);
@@ -183,11 +218,12 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
       yield { kind: 'skip', path: p, reason: 'not-regular', directory: false };
       return;
     }
-    if (seen.has(id)) {
+    const realFile = real !== undefined && !isLink ? real : realOf(p);
+    if (seenFiles.has(realFile)) {
       yield { kind: 'skip', path: p, reason: 'already-visited', directory: false };
       return;
     }
-    seen.add(id);
+    seenFiles.add(realFile);
     const size = Number(st.size);
     if (size > maxFileSize) {
       yield { kind: 'skip', path: p, reason: 'too-large', directory: false, detail: `${size} bytes` };
@@ -211,7 +247,7 @@ export function* walkPaths(roots: readonly string[], options: WalkOptions = {}):
     // A folder named on the command line is scanned even when a .gitignore above it ignores it.
     let rootIgnored = false;
     try { rootIgnored = !!options.ignore?.(abs, fs.statSync(abs).isDirectory()); } catch { /* reported by visit */ }
-    yield* visit(abs, true, rootIgnored ? undefined : options.ignore);
+    yield* visit(abs, true, rootIgnored ? undefined : options.ignore, true, false, undefined);
   }
 }
 
@@ -224,7 +260,8 @@ export function decode(buf: Buffer): string | undefined {
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return new TextDecoder('utf-16le').decode(buf.subarray(2));
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return new TextDecoder('utf-16be').decode(buf.subarray(2));
   const head = buf.subarray(0, BINARY_SNIFF_BYTES);
-  const utf16 = utf16WithoutBom(head);
+  // UTF-16 without a BOM has NUL bytes all over; most files have none, and that test is native.
+  const utf16 = head.indexOf(0) >= 0 ? utf16WithoutBom(head) : undefined;
   if (utf16) {
     const text = new TextDecoder(utf16).decode(buf);
     if (mostlyPrintable(text.slice(0, BINARY_SNIFF_BYTES / 2))) return text;

@@ -2,20 +2,26 @@
  * Where files are analysed: on the calling thread (small scans: a worker costs more to start than
  * a few files cost to analyse), or on a pool of worker threads, one per core, fed with batches.
  * Both take batches and resolve with one outcome per task, in task order.
+ *
+ * In the pool every worker reads and screens files (the core's cheap prefilter, which settles most
+ * of them); what passes is analysed by the worker that owns its format family (config formats on the
+ * first, program source on the second), so each set of parsers is compiled once and runs warm instead
+ * of every worker paying for its start-up on a few files.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScanOptions } from '../core';
-import { analyzeBytes, analyzeFile } from './analyzeFile';
-import type { FileOutcome } from './analyzeFile';
+import { analyzeBytes, analyzeDeferred, analyzeFile } from './analyzeFile';
+import type { DeferredText, FileOutcome } from './analyzeFile';
 import type { WalkedPath } from './walker';
 
 /** A file on disk, or the bytes of a git blob analysed as the file at `path`. */
 export type AnalyzeTask =
   | { kind: 'file'; entry: WalkedPath }
-  | { kind: 'bytes'; path: string; languageId: string; data: Uint8Array };
+  | { kind: 'bytes'; path: string; languageId: string; data: Uint8Array }
+  | DeferredText;
 
 /** Options every analysis of one scan shares. */
 export interface AnalyzerOptions {
@@ -29,10 +35,22 @@ export interface BatchRequest {
   tasks: AnalyzeTask[];
 }
 
+/** What a worker knows about its place in the pool (workerData). */
+export interface WorkerSetup extends AnalyzerOptions {
+  /** This worker's index, and the pool's size. */
+  index: number;
+  count: number;
+}
+
+/** The worker that analyses texts of a family: config formats on the first, program source on the second. */
+export function ownerOf(family: 'code' | 'config', count: number): number {
+  return family === 'config' || count < 2 ? 0 : 1;
+}
+
 /** Message from a worker: a number stands for a file analysed with nothing to report (its bytes read). */
 export interface BatchReply {
   id: number;
-  outcomes: Array<FileOutcome | number>;
+  outcomes: Array<FileOutcome | number | DeferredText>;
 }
 
 /** Packs an outcome for the trip back from a worker: most files have nothing to report, and cloning costs. */
@@ -42,6 +60,10 @@ export function packOutcome(o: FileOutcome): FileOutcome | number {
 
 function taskPath(task: AnalyzeTask): string {
   return task.kind === 'file' ? task.entry.path : task.path;
+}
+
+function isDeferred(o: FileOutcome | number | DeferredText): o is DeferredText {
+  return typeof o === 'object' && (o as DeferredText).kind === 'text';
 }
 
 /** Analyses batches of tasks. */
@@ -80,9 +102,9 @@ export class InlineAnalyzer implements Analyzer {
 
 /** Runs one task on this thread. */
 export function analyzeTask(task: AnalyzeTask, options: AnalyzerOptions): FileOutcome {
-  return task.kind === 'file'
-    ? analyzeFile(task.entry, options.maxFileSize, options.scanOptions)
-    : analyzeBytes(task.data, task.path, task.languageId, options.scanOptions);
+  if (task.kind === 'file') return analyzeFile(task.entry, options.maxFileSize, options.scanOptions);
+  if (task.kind === 'text') return analyzeDeferred(task, options.scanOptions);
+  return analyzeBytes(task.data, task.path, task.languageId, options.scanOptions);
 }
 
 interface Pending {
@@ -104,12 +126,24 @@ export class WorkerPool implements Analyzer {
 
   constructor(jobs: number, options: AnalyzerOptions, script = workerScript()) {
     for (let i = 0; i < jobs; i++) {
-      const worker = new Worker(script, { workerData: options });
+      const worker = new Worker(script, { workerData: { ...options, index: i, count: jobs } satisfies WorkerSetup });
       const slot: Slot = { worker, pending: new Map() };
       worker.on('message', (reply: BatchReply) => {
         const p = slot.pending.get(reply.id);
         slot.pending.delete(reply.id);
-        p?.resolve(reply.outcomes.map((o, i) => (typeof o === 'number' ? { path: taskPath(p.tasks[i]), bytes: o, findings: [], notices: [] } : o)));
+        if (!p) return;
+        const outcomes = reply.outcomes.map((o, i) => (typeof o === 'number' ? { path: taskPath(p.tasks[i]), bytes: o, findings: [], notices: [] } : o));
+        const deferred = outcomes.flatMap((o, i) => (isDeferred(o) ? [i] : []));
+        if (!deferred.length) { p.resolve(outcomes as FileOutcome[]); return; }
+        // What the screen let through goes to the worker that owns its family; the batch resolves when that is done.
+        const byOwner = new Map<number, number[]>();
+        for (const i of deferred) {
+          const owner = ownerOf((outcomes[i] as DeferredText).family, this.slots.length);
+          byOwner.set(owner, [...(byOwner.get(owner) ?? []), i]);
+        }
+        Promise.all([...byOwner].map(([owner, idx]) => this.send(this.slots[owner], idx.map((i) => outcomes[i] as DeferredText)).then((done) => {
+          idx.forEach((at, k) => { outcomes[at] = done[k]; });
+        }))).then(() => p.resolve(outcomes as FileOutcome[]), p.reject);
       });
       const fail = (error: Error): void => {
         for (const p of slot.pending.values()) p.reject(error);
@@ -130,6 +164,11 @@ export class WorkerPool implements Analyzer {
   run(tasks: AnalyzeTask[]): Promise<FileOutcome[]> {
     if (this.closed) return Promise.reject(new Error('worker pool closed'));
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    return this.send(slot, tasks);
+  }
+
+  private send(slot: Slot, tasks: AnalyzeTask[]): Promise<FileOutcome[]> {
+    if (this.closed) return Promise.reject(new Error('worker pool closed'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { tasks, resolve, reject });
