@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { analyzeText } from '../../server/src/core';
+import { analyzeText, formatFamily, worthAnalysing } from '../../server/src/core';
 import { mayHaveFindings } from '../../server/src/core/prefilter';
 import { detectFormat } from '../../server/src/core/formats/detect';
 import { fakeKey, lineOfOffset } from './helpers';
@@ -101,5 +101,26 @@ describe('prefilter: cheap tests before parsing', () => {
     }
     assert.ok(checked > 300, `checked ${checked} files`);
     assert.deepEqual(differ, []);
+  });
+
+  it('worthAnalysing (the screen scan workers run) passes every fixture file with a finding, a binary text, and not an empty one', () => {
+    let passed = 0;
+    for (const file of files(FIXTURES)) {
+      const text = readFileSync(file, 'utf8');
+      const path = relative(FIXTURES, file).split('/').slice(1).join('/');
+      if (!analyzeText(text, { path }).findings.length) continue;
+      assert.ok(worthAnalysing(text, { path }), path);
+      passed++;
+    }
+    assert.ok(passed > 200, `${passed} files with findings`);
+    assert.equal(worthAnalysing('', { path: 'a.py' }), false);
+    assert.equal(worthAnalysing('\u0000\u0000\u0000\u0000\u0000misp', { path: 'a.bin' }), true, 'binary content gets its notice');
+    assert.equal(worthAnalysing('print("hello")\n', { path: 'a.py' }), false);
+  });
+  it('formatFamily: config parsers or source lexers', () => {
+    assert.equal(formatFamily('a: 1\n', { path: 'x.yml' }), 'config');
+    assert.equal(formatFamily('{}', { path: 'x.ipynb' }), 'config');
+    assert.equal(formatFamily('x = 1\n', { path: 'x.py' }), 'code');
+    assert.equal(formatFamily('# t\n', { path: 'README.md' }), 'code');
   });
 });
