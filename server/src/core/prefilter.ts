@@ -48,9 +48,10 @@ export function mayHaveFindings(text: string, path: string, format: FormatId, ex
   if (extraKeyNames === 0 && !mispNamed(text, path, format)) return false;
   const parts = format === 'ipynb' || format === 'markdown' || format === 'rst';
   if (parts) return TLS_TRIGGER.test(text) || splitKeyPossible(text) || findCandidates(text).length > 0;
+  // A live key candidate settles it fastest (a file with a key is often one with many findings).
+  for (const c of findCandidates(text)) if (!ruledOutAlone(text, c)) return true;
   if (tlsPossible(text, path, format) || isCodeFormat(format) && splitKeyPossible(text)) return true;
   if (format === 'rust' && text.includes('concat!')) return true;
-  for (const c of findCandidates(text)) if (!ruledOutAlone(text, c)) return true;
   return text.includes('Secret') && /^kind:\s*Secret\b/m.test(text);
 }
 

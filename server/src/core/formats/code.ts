@@ -56,6 +56,21 @@ export function isCodeFormat(format: FormatId): boolean {
   return own(SPECS, format) !== undefined;
 }
 
+const EOL = /[\r\n]/g;
+const STOPS = new Map<string, RegExp>();
+
+/** A regex finding the next closer character, backslash (with escapes) or line end (single-line literals). */
+function stopsFor(closer: string, escapes: boolean, singleLine: boolean): RegExp {
+  const key = `${closer}${escapes ? 1 : 0}${singleLine ? 1 : 0}`;
+  let re = STOPS.get(key);
+  if (!re) {
+    const chars = [closer.replace(/[\]\\^-]/g, '\\$&'), escapes ? '\\\\' : '', singleLine ? '\\r\\n' : ''].join('');
+    re = new RegExp(`[${chars}]`, 'g');
+    STOPS.set(key, re);
+  }
+  return re;
+}
+
 /** Lexes string literals and comments. Linear in the text length. */
 export function lexCode(text: string, format: FormatId): CodeToken[] {
   const spec = own(SPECS, format) ?? C_LIKE;
@@ -65,18 +80,19 @@ export function lexCode(text: string, format: FormatId): CodeToken[] {
   if (spec.heredoc) openers.add('<');
   // Jump from one possible token start to the next with a regex: far faster than a per-character loop.
   const jump = new RegExp(`[${[...openers].map((c) => c.replace(/[\]\\^-]/g, '\\$&')).join('')}]`, 'g');
+  const stops = spec.quotes.map(({ q, raw, multi }) => stopsFor((own(CLOSERS, q) ?? q)[0], !raw, !multi));
   let i = 0;
   outer: while (i < n) {
+    // test() instead of exec(): a one-character class needs no match object (this runs per token).
     jump.lastIndex = i;
-    const next = jump.exec(text);
-    if (!next) break;
-    i = next.index;
+    if (!jump.test(text)) break;
+    i = jump.lastIndex - 1;
     const c = text[i];
     for (const lc of spec.line) {
       if (text.startsWith(lc, i) && (!spec.hashAtWordStart || lc !== '#' || i === 0 || /[\s;|&(]/.test(text[i - 1]))) {
         if (lc === '--' && text.startsWith('--[[', i)) break;
-        let e = i;
-        while (e < n && text[e] !== '\n' && text[e] !== '\r') e++;
+        EOL.lastIndex = i;
+        const e = EOL.test(text) ? EOL.lastIndex - 1 : n;
         out.push({ kind: 'comment', start: i, end: e, contentStart: i + lc.length, contentEnd: e, quote: '' });
         i = e;
         continue outer;
@@ -97,10 +113,10 @@ export function lexCode(text: string, format: FormatId): CodeToken[] {
         const tag = m[2];
         const bodyStart = text.indexOf('\n', i);
         if (bodyStart > 0) {
-          const endRe = new RegExp(`^[ \\t]*${tag};?[ \\t]*$`, 'm');
-          const rest = text.slice(bodyStart + 1);
-          const em = endRe.exec(rest);
-          const contentEnd = em ? bodyStart + 1 + em.index : n;
+          const endRe = new RegExp(`^[ \\t]*${tag};?[ \\t]*$`, 'gm');
+          endRe.lastIndex = bodyStart + 1;
+          const em = endRe.exec(text);
+          const contentEnd = em ? em.index : n;
           const end = em ? contentEnd + em[0].length : n;
           out.push({ kind: 'string', start: i, end, contentStart: bodyStart + 1, contentEnd, quote: `<<${tag}` });
           i = end;
@@ -108,14 +124,20 @@ export function lexCode(text: string, format: FormatId): CodeToken[] {
         }
       }
     }
-    for (const { q, raw, multi } of spec.quotes) {
+    for (let qi = 0; qi < spec.quotes.length; qi++) {
+      const { q, raw, multi } = spec.quotes[qi];
       if (!text.startsWith(q, i)) continue;
       // Apostrophes inside words are not quotes (Rust lifetimes, English in plain code comments).
       if (q === "'" && (format === 'rust' || format === 'swift') && /\w/.test(text[i - 1] ?? '')) continue;
       const close = own(CLOSERS, q) ?? q;
       let j = i + q.length;
       let closedAt = -1;
+      // Jump between the characters that matter inside the literal: its closer, escapes, line ends.
+      const stop = stops[qi];
       while (j < n) {
+        stop.lastIndex = j;
+        if (!stop.test(text)) { j = n; break; }
+        j = stop.lastIndex - 1;
         const d = text[j];
         if (!raw && d === '\\') { j += 2; continue; }
         if (!multi && (d === '\n' || d === '\r')) break;

@@ -300,11 +300,33 @@ function ruleFor(doc: Doc, site: Site): RuleId {
   return isCodeFormat(doc.format) ? 'hardcoded-key' : 'plaintext-config-key';
 }
 
-const CONCAT_GAP = /^(?:\s|\\\r?\n)*(?:\+|\.|\.\.|&|<<)?(?:\s|\\\r?\n)*$/;
 
 function isKeyChar(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** Past spaces and folded lines (`\` then a line break) from i, up to `to`. */
+function skipGapSpace(text: string, i: number, to: number): number {
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11) i++;
+    else if (c === 92 && text.charCodeAt(i + 1) === 10) i += 2;
+    else if (c === 92 && text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i += 3;
+    else break;
+  }
+  return i;
+}
+
+/** The gap between two joined literals, text[from, to), without copying it: spaces and folded lines around at most one operator (+ . .. & <<). */
+function concatGap(text: string, from: number, to: number): boolean {
+  let i = skipGapSpace(text, from, to);
+  if (i < to) {
+    if (text.startsWith('..', i) || text.startsWith('<<', i)) i += 2;
+    else if (text[i] === '+' || text[i] === '.' || text[i] === '&') i += 1;
+    i = skipGapSpace(text, i, to);
+  }
+  return i === to;
 }
 
 /** Rust's `concat!("…", "…")`: literals separated by commas inside the macro call. */
@@ -319,11 +341,11 @@ function splitLiteralSites(doc: Doc, tokens: CodeToken[]): Site[] {
   const strings = tokens.filter((t) => t.kind === 'string');
   // Only a literal that ends in a key character, followed by one that starts with one, can split a key.
   const joins = (a: CodeToken, b: CodeToken) => b.start - a.end < 200 && isKeyChar(text, a.contentEnd - 1) && isKeyChar(text, b.contentStart)
-    && (CONCAT_GAP.test(text.slice(a.end, b.start)) || doc.format === 'rust' && inConcatMacro(text, a, b));
+    && (concatGap(text, a.end, b.start) || doc.format === 'rust' && inConcatMacro(text, a, b));
   for (let i = 0; i < strings.length - 1; i++) {
-    const group = [strings[i]];
+    if (!joins(strings[i], strings[i + 1])) continue;
+    const group = [strings[i], strings[++i]];
     while (i + 1 < strings.length && joins(group[group.length - 1], strings[i + 1])) group.push(strings[++i]);
-    if (group.length < 2) continue;
     let joined = '';
     const origin: Array<{ at: number; tok: CodeToken }> = [];
     for (const t of group) { origin.push({ at: joined.length, tok: t }); joined += text.slice(t.contentStart, t.contentEnd); }

@@ -162,8 +162,15 @@ function lastSegment(name: string): string {
   return name.split(/[.[\]'"]/).filter(Boolean).pop() ?? name;
 }
 
+/**
+ * A word every name that disablesVerification can accept holds, once separators are dropped (the
+ * words of POSITIVE, NEGATIVE, NEGATED, MODE and ENABLE): most `name = value` pairs fail this at once.
+ */
+const TLS_NAME = /verif|valid|ssl|tls|cert|check|unauthori|insecure|accept|trust|signed|loose|danger/i;
+
 /** Whether a setting switches verification off by its name and value alone, wherever it applies. */
 function disables(st: Setting): boolean {
+  if (!TLS_NAME.test(st.name.replace(/[^A-Za-z0-9]+/g, ''))) return false;
   const last = lastSegment(st.name);
   // A bare `ssl=False` (PyMISP, aiohttp) disables verification only where the call is about MISP (judged later).
   if (/^(ssl|tls)$/i.test(last)) return FALSY.test(st.value);
@@ -191,9 +198,9 @@ function settings(doc: Doc, add: (h: TlsHit) => void): void {
   for (const match of settingMatches(text, doc.format)) {
     const st = doc.format === 'go' ? goTagDefault(text, match) : match;
     const { name, op, value } = st;
+    if (!disables(st)) continue;
     const last = lastSegment(name);
     const full = name;
-    if (!disables(st)) continue;
     // A PyMISP settings module (keys.py, feed-generator settings.py): a top-level `ssl = False` feeds PyMISP.
     const settingsModule = doc.fileMisp && doc.tokens !== undefined && /^[ \t]*$/.test(text.slice(lineStartAt(text, st.index), st.index));
     if (BARE_SSL.test(last) && !/verify|cert/i.test(last) && !pymispNear(text, st.index) && !mentionsMisp(callScope(text, st.index)) && !settingsModule) continue;
