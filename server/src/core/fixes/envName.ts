@@ -1,4 +1,5 @@
 /** Which environment variable a fix should use: a MISP key variable the file already reads, else the setting; numbered for a second key under the same name. */
+import { lastTexts } from './memo';
 
 const REFERENCES: RegExp[] = [
   /os\.environ(?:\.get)?\s*[[(]\s*\\?["']([A-Za-z_]\w*)/g,
@@ -21,7 +22,9 @@ function keyName(name: string): boolean {
 }
 
 /** The first MISP-key environment variable the text reads (`os.environ["MISP_API_KEY"]`, `${MISP_KEY}` ...). */
-export function existingEnvName(text: string): string | undefined {
+export const existingEnvName: (text: string) => string | undefined = lastTexts(findExistingEnvName);
+
+function findExistingEnvName(text: string): string | undefined {
   let best: { at: number; name: string } | undefined;
   for (const re of REFERENCES) {
     re.lastIndex = 0;
@@ -49,10 +52,23 @@ export function chooseEnvVar(text: string, setting: string, explicit: boolean, k
  * `name = '…'`, `'name' => '…'`), in order of first appearance: 1 for the first or only one. A compose
  * file whose second service sets MISP_KEY to another key gives that key 2, so it gets a variable of its own.
  */
+const ASSIGNMENTS = lastTexts(() => new Map<string, Array<{ at: number; key: string }>>());
+
+/** Where the text assigns a 40-character value to `name`, once per text and name. */
+function assignmentsOf(text: string, name: string): Array<{ at: number; key: string }> {
+  const byName = ASSIGNMENTS(text);
+  let hits = byName.get(name);
+  if (!hits) {
+    const re = new RegExp(`(?<![\\w.-])${name.replace(/[.-]/g, '\\$&')}(?![\\w.-])["'\`]?[ \\t]*(?:=>|:=|=|:)[ \\t]*["'\`]?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, 'g');
+    hits = [...text.matchAll(re)].map((m) => ({ at: m.index!, key: m[1] }));
+    byName.set(name, hits);
+  }
+  return hits;
+}
+
 export function keyRank(text: string, name: string | undefined, secret: string, at: number): number {
   if (!name || !/^[\w.-]+$/.test(name)) return 1;
-  const re = new RegExp(`(?<![\\w.-])${name.replace(/[.-]/g, '\\$&')}(?![\\w.-])["'\`]?[ \\t]*(?:=>|:=|=|:)[ \\t]*["'\`]?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, 'g');
-  const hits = [...text.matchAll(re)].map((m) => ({ at: m.index!, key: m[1] }));
+  const hits = [...assignmentsOf(text, name)];
   hits.push({ at, key: secret });
   hits.sort((a, b) => a.at - b.at);
   const order: string[] = [];

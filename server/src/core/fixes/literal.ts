@@ -3,6 +3,7 @@
  * their prefix letters (`r`, `f`, `@`, `$`) and where the key starts and ends across them.
  */
 import { lexCode, type CodeToken } from '../formats/code';
+import { lastTexts } from './memo';
 import { base64Decode } from '../formats/yaml';
 import { findCovering } from '../text';
 import type { FormatId, KeyFixData } from '../types';
@@ -50,17 +51,13 @@ const LETTERS: Partial<Record<FormatId, RegExp>> = {
 };
 
 // Builders ask for the tokens of the same text several times: keep the last lexed text.
-let lastText = '';
-let lastFormat: FormatId | '' = '';
-let lastTokens: CodeToken[] = [];
+const TOKENS = new Map<FormatId, (text: string) => CodeToken[]>();
 
-/** Lexes program source (memoised for the last text, as builders ask several times). */
+/** Lexes program source (memoised per format for the last few texts, as builders ask many times). */
 export function tokensOf(text: string, format: FormatId): CodeToken[] {
-  if (text === lastText && format === lastFormat) return lastTokens;
-  lastText = text;
-  lastFormat = format;
-  lastTokens = lexCode(text, format);
-  return lastTokens;
+  let lex = TOKENS.get(format);
+  if (!lex) TOKENS.set(format, (lex = lastTexts((t) => lexCode(t, format))));
+  return lex(text);
 }
 
 /** The string or comment token holding `offset`, if any. */

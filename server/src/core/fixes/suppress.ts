@@ -6,6 +6,9 @@
 import { parseTree, findNodeAtOffset, type Node } from 'jsonc-parser';
 import { isCodeFormat } from '../formats/code';
 import { yamlView } from '../formats/yaml';
+import { lastTexts } from './memo';
+
+const yamlScalars = lastTexts((text: string) => yamlView(text).scalars);
 import { findCovering, lineEndAt, lineStartAt } from '../text';
 import type { FixData, FormatId, RuleId } from '../types';
 import { insertLines, nextLineStart } from './edits';
@@ -115,7 +118,7 @@ function placementMode(text: string, format: FormatId, fix: FixData, at: number,
   }
   if (format === 'yaml') {
     let scalars: ReturnType<typeof yamlView>['scalars'] = [];
-    try { scalars = yamlView(text).scalars; } catch { /* a broken file: fall back to the line rule */ }
+    try { scalars = yamlScalars(text); } catch { /* a broken file: fall back to the line rule */ }
     const sc = scalars.find((s) => s.literalStart <= at && at < Math.max(s.literalEnd, s.start + 1));
     if (sc && (sc.quote === '|' || sc.quote === '>')) {
       const firstContent = nextLineStart(text, sc.literalStart);

@@ -1,5 +1,6 @@
 /** YAML editing for the fixes: a reference in place of a key that keeps the scalar valid, and entry removal. */
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, visit, type Document, type Pair, type YAMLMap } from 'yaml';
+import { yamlDocuments } from './memo';
 import { lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData } from '../types';
 import { nextLineStart, shellExpand, shellQuoteState, yamlDoubleEscape } from './edits';
@@ -92,7 +93,7 @@ export interface Located {
 /** Finds, by parsing, the mapping entry whose value starts at `literalStart`. */
 export function locatePair(text: string, literalStart: number): Located | undefined {
   let found: Located | undefined;
-  for (const doc of parseAllDocuments(text, { uniqueKeys: false, strict: false })) {
+  for (const doc of yamlDocuments(text)) {
     if (doc.errors.length) continue;
     visit(doc, {
       Pair(_k, pair, path) {
@@ -156,7 +157,7 @@ export function mapEnd(text: string, map: YAMLMap): number {
 /** The Helm `--set` path of the value starting at `literalStart` (`connectors[0].env.MISP_KEY`), dots in keys escaped. */
 export function helmSetPath(text: string, literalStart: number): string | undefined {
   let out: string | undefined;
-  for (const doc of parseAllDocuments(text, { uniqueKeys: false, strict: false })) {
+  for (const doc of yamlDocuments(text)) {
     if (doc.errors.length) continue;
     visit(doc, {
       Scalar(_k, node, path) {

@@ -2,11 +2,12 @@
  * Env and Vault plans for YAML, by the consumer of the file: Compose, GitHub Actions, GitLab CI, Kubernetes,
  * Helm values, Ansible, Filebeat, Spring; plain YAML read by a program gets a Vault Agent template.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, visit, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, visit, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { lineStartAt } from '../text';
 import { envTitle, vaultTitle } from './codePlans';
 import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
 import { appendBlock, insertLines, nextLineStart } from './edits';
+import { yamlDocuments } from './memo';
 import type { FixPlan, K8sSecretInfo, KeyCtx, OffsetEdit, VaultRef } from './model';
 import { helmSetPath, keyColumn, locatePair, mapEnd, removePairEdits, yamlShellEdit, yamlValueEdit, type Located } from './yamlEdit';
 import type { KeyFixData } from '../types';
@@ -29,7 +30,7 @@ function roleOf(dataKey: string): string {
 export function k8sSecretsIn(text: string): K8sSecretInfo[] {
   if (!/^kind:[ \t]*["']?(?:Secret|ExternalSecret)\b/m.test(text)) return [];
   const out: K8sSecretInfo[] = [];
-  for (const doc of parseAllDocuments(text, { uniqueKeys: false, strict: false })) {
+  for (const doc of yamlDocuments(text)) {
     if (doc.errors.length) continue;
     let js: unknown;
     try {
@@ -200,7 +201,7 @@ interface RunStep {
 
 function findRunStep(text: string, offset: number): RunStep | undefined {
   let found: RunStep | undefined;
-  for (const doc of parseAllDocuments(text, { uniqueKeys: false, strict: false })) {
+  for (const doc of yamlDocuments(text)) {
     if (doc.errors.length || !isMap(doc.contents)) continue;
     const top = doc.contents;
     visit(doc, {
