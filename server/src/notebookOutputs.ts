@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, type ScanOptions } from './core';
+import { contextPath } from './node/contextPath';
 import { toDiagnostics } from './diagnostics';
 
 /** What the tracker needs from the server. */
@@ -19,6 +20,8 @@ export interface NotebookOutputsDeps {
   openAsText(uri: string): boolean;
   /** Scan options for a document, or undefined when analysis is disabled or the file excluded. */
   options(uri: string): Promise<ScanOptions | undefined>;
+  /** File-system paths of the workspace folders (the core sees a notebook's path inside them). */
+  folders(): readonly string[];
   log: { warn(message: string): void };
 }
 
@@ -77,7 +80,7 @@ export class NotebookOutputs {
       const options = await this.deps.options(nb);
       if (options) {
         const text = await readFile(fileURLToPath(nb), 'utf8');
-        const findings = analyzeText(text, { path: fileURLToPath(nb), languageId: 'ipynb' }, options).findings
+        const findings = analyzeText(text, { path: contextPath(fileURLToPath(nb), this.deps.folders()), languageId: 'ipynb' }, options).findings
           .filter((f) => f.ruleId === 'key-in-notebook-output');
         diagnostics = toDiagnostics(TextDocument.create(nb, 'json', 0, text), findings);
       }

@@ -152,6 +152,7 @@ const notebookOutputs = new NotebookOutputs({
     const s = await settings.get(uri);
     return s.enable && !isExcluded(locate(uri).matchPath, s.exclude, folders) ? toScanOptions(s) : undefined;
   },
+  folders: () => folders,
   log,
 });
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connection, Diagnostic, Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeText, redact } from './core';
+import { contextPath } from './node/contextPath';
 import type { Finding, ScanInput } from './core';
 import { toDiagnostics } from './diagnostics';
 import type { DocumentTextResult, StatusParams } from './protocol';
@@ -243,7 +244,8 @@ export class Validator {
       ({ state, version, diagnostics, baselined: 0, durationMs: performance.now() - started, ...extra });
     if (!settings.enable) return done('disabled', []);
     if (isExcluded(location.matchPath, settings.exclude, this.deps.folders())) return done('excluded', []);
-    const input: ScanInput = { path: location.scanPath, languageId: document.languageId };
+    // The core judges a file by its path inside the workspace folder (the folders above say nothing about it).
+    const input: ScanInput = { path: location.scanPath === undefined ? undefined : contextPath(location.scanPath, this.deps.folders()), languageId: document.languageId };
     let outcome: Outcome;
     try {
       const text = document.getText();

@@ -160,7 +160,7 @@ export class WorkspaceScanner {
     };
     return {
       folder, root: target, ignore,
-      analyzer: { maxFileSize: DEFAULT_MAX_FILE_SIZE, scanOptions: toScanOptions(settings) },
+      analyzer: { maxFileSize: DEFAULT_MAX_FILE_SIZE, scanOptions: toScanOptions(settings), roots: [folder] },
       baseline: () => this.deps.baseline(folder, settings.baseline),
     };
   }

@@ -18,6 +18,7 @@ import { vaultConnection, VaultStore } from '../node/secretStores/vault';
 import { walk } from '../node/walker';
 import type { SkipReason } from '../node/walker';
 import type { FixCommand } from './fixArgs';
+import { contextPath } from '../node/contextPath';
 import { cliPicker, maskedDiff, planFile, stepsOf } from './fixPlan';
 import type { FilePlan } from './fixPlan';
 import type { PlanPicker } from '../fixCombine';
@@ -92,7 +93,7 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
     if (cmd.store === 'dotenv' && path.resolve(entry.path) === envFile) continue;
     scanned++;
     try {
-      const findings = analyzeText(entry.text, { path: entry.path, languageId: entry.languageId }).findings;
+      const findings = analyzeText(entry.text, { path: contextPath(entry.path, abs), languageId: entry.languageId }).findings;
       if (/\.ya?ml$/i.test(entry.path)) k8sSecrets.push(...k8sSecretsIn(entry.text));
       if (findings.length > 0) found.push({ entry: { path: entry.path, text: entry.text, languageId: entry.languageId }, findings });
     } catch (e) {
@@ -105,7 +106,7 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
   for (const { entry, findings } of found) {
     try {
       languageIds.set(entry.path, entry.languageId);
-      plans.push(planFile(entry.path, entry.text, entry.languageId, treeSettings, pick, store.places, findings));
+      plans.push(planFile(entry.path, entry.text, entry.languageId, treeSettings, pick, store.places, findings, contextPath(entry.path, abs)));
     } catch (e) {
       io.stderr.write(`misp-guard: ${show(entry.path)}: could not plan fixes: ${redact(errorText(e))}\n`);
     }
@@ -114,7 +115,7 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
   // A file whose key clashes with another file's keeps its key (named below) but still gets its TLS fixes.
   for (const [p, why] of [...blocked]) {
     const tlsOnly: PlanPicker = (offered, finding) => (finding.fix.type === 'tls' ? pick(offered, finding) : { reason: why });
-    plans[plans.indexOf(p)] = planFile(p.path, p.before, languageIds.get(p.path) ?? '', treeSettings, tlsOnly, undefined, p.found);
+    plans[plans.indexOf(p)] = planFile(p.path, p.before, languageIds.get(p.path) ?? '', treeSettings, tlsOnly, undefined, p.found, contextPath(p.path, abs));
     blocked.delete(p);
   }
 

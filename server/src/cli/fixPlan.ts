@@ -47,8 +47,8 @@ export function cliPicker(to: 'env' | 'vault', caBundle: string | undefined): Pl
  * the whole run), every different key gets a variable and Vault field of its own, across the files of
  * the run and what the store already holds.
  */
-export function planFile(path: string, text: string, languageId: string, settings: FixSettings, pick: PlanPicker, places?: KeyPlaces, findings0?: Finding[]): FilePlan {
-  const input = { path, languageId };
+export function planFile(path: string, text: string, languageId: string, settings: FixSettings, pick: PlanPicker, places?: KeyPlaces, findings0?: Finding[], judgedAs = path): FilePlan {
+  const input = { path: judgedAs, languageId };
   const found = findings0 ?? analyzeText(text, input).findings;
   const chosen: ChosenFix[] = [];
   let after = text;

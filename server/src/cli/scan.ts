@@ -4,12 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText, redact } from '../core';
-import type { RuleId, ScanOptions, Severity } from '../core';
-import { fingerprintContext } from '../fingerprint';
-import { LineIndex } from '../node/positions';
-import { walk } from '../node/walker';
-import type { SkippedEntry, WalkOptions } from '../node/walker';
+import { redact } from '../core';
+import type { RuleId, Severity } from '../core';
+import type { SkippedEntry } from '../node/walker';
 
 /** One finding with its location resolved. Every text field is masked. */
 export interface ReportedFinding {
@@ -59,50 +56,6 @@ export interface ScanResult {
    * unreadable): the scan is incomplete. Also listed in `skipped`.
    */
   unscanned?: SkippedEntry[];
-}
-
-/** What a scan needs besides the paths. */
-export interface ScanRequest extends WalkOptions {
-  paths: readonly string[];
-  cwd: string;
-  scanOptions?: ScanOptions;
-}
-
-/** Walks and analyses; read or analysis errors become notices and the scan goes on. */
-export function runScan(req: ScanRequest): ScanResult {
-  const abs = req.paths.map((p) => path.resolve(req.cwd, p));
-  const result: ScanResult = {
-    root: reportRoot(abs, req.cwd), cwd: req.cwd, filesScanned: 0, findings: [], notices: [], skipped: [],
-  };
-  for (const entry of walk(abs, { maxFileSize: req.maxFileSize })) {
-    if (entry.kind === 'skip') {
-      result.skipped.push(entry);
-      continue;
-    }
-    result.filesScanned++;
-    try {
-      const report = analyzeText(entry.text, { path: entry.path, languageId: entry.languageId }, req.scanOptions);
-      if (report.findings.length === 0 && report.notices.length === 0) continue;
-      const index = new LineIndex(entry.text);
-      for (const f of report.findings) {
-        const start = index.position(f.start);
-        const end = index.position(f.end);
-        result.findings.push({
-          file: entry.path, ruleId: f.ruleId, severity: f.severity,
-          message: redact(f.message), preview: f.preview === undefined ? undefined : redact(f.preview),
-          line: start.line, column: start.column, endLine: end.line, endColumn: end.column,
-          context: fingerprintContext(entry.text, f.start, f.end),
-        });
-      }
-      for (const n of report.notices) {
-        const at = n.offset === undefined ? undefined : index.position(n.offset);
-        result.notices.push({ file: entry.path, level: n.level, message: redact(n.message), line: at?.line, column: at?.column });
-      }
-    } catch (e) {
-      result.notices.push({ file: entry.path, level: 'error', message: redact(`analysis failed: ${e instanceof Error ? e.message : String(e)}`) });
-    }
-  }
-  return result;
 }
 
 /**

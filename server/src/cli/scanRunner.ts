@@ -75,7 +75,7 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
   switch (run.source.kind) {
     case 'tree': {
       const ignore = treeFilter(abs, exclude, run.gitignore);
-      await runPipeline({ roots: abs, walk: { maxFileSize, ignore }, analyzer, jobs: run.jobs, onFile, onSkip, signal: run.signal });
+      await runPipeline({ roots: abs, walk: { maxFileSize, ignore }, analyzer: { ...analyzer, roots: abs }, jobs: run.jobs, onFile, onSkip, signal: run.signal });
       break;
     }
     case 'since': {
@@ -87,7 +87,7 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
         if (reason) result.skipped.push({ kind: 'skip', path: f, reason, directory: false });
         return !reason;
       });
-      if (files.length > 0) await runPipeline({ roots: files, walk: { maxFileSize }, analyzer, jobs: run.jobs, onFile, onSkip, signal: run.signal });
+      if (files.length > 0) await runPipeline({ roots: files, walk: { maxFileSize }, analyzer: { ...analyzer, roots: [repo] }, jobs: run.jobs, onFile, onSkip, signal: run.signal });
       break;
     }
     case 'staged': {
@@ -98,7 +98,7 @@ export async function runScanAsync(run: ScanRun): Promise<ScanRunResult> {
         if (reason) result.skipped.push({ kind: 'skip', path: file, reason, directory: false });
         return !reason;
       });
-      await runPipeline({ tasks: blobTasks(repo, blobs, maxFileSize), analyzer, jobs: run.jobs, onFile, onSkip, signal: run.signal });
+      await runPipeline({ tasks: blobTasks(repo, blobs, maxFileSize), analyzer: { ...analyzer, roots: [repo] }, jobs: run.jobs, onFile, onSkip, signal: run.signal });
       break;
     }
     case 'history': {

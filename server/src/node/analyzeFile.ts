@@ -6,6 +6,7 @@
 import { analyzeText, formatFamily, redact, worthAnalysing } from '../core';
 import type { FixData, RuleId, ScanOptions, Severity } from '../core';
 import { fingerprintContext } from '../fingerprint';
+import { contextPath } from './contextPath';
 import { LineIndex } from './positions';
 import { decode, readWalkedPath } from './walker';
 import type { SkippedEntry, WalkedPath } from './walker';
@@ -87,44 +88,50 @@ export interface DeferredText {
   bytes: number;
   /** The parsers it needs (see formatFamily in the core). */
   family: 'code' | 'config';
+  /** The path the core judges it by (see contextPath). */
+  contextPath: string;
 }
 
 /**
  * Reads a walked file (or decodes a blob) and runs only the core's cheap screen: an outcome when that
  * settles it (a skip, or nothing to report), else the text to analyse. Most files end here.
  */
-export function screenFile(entry: WalkedPath, maxFileSize: number, options?: ScanOptions): FileOutcome | DeferredText {
+export function screenFile(entry: WalkedPath, maxFileSize: number, options?: ScanOptions, roots?: string[]): FileOutcome | DeferredText {
   const read = readWalkedPath(entry, maxFileSize);
   if (read.kind === 'skip') return { path: entry.path, skip: read, bytes: 0, findings: [], notices: [] };
-  if (!worthAnalysing(read.text, { path: entry.path, languageId: entry.languageId }, options)) return { path: entry.path, bytes: read.size, findings: [], notices: [] };
-  return { kind: 'text', path: entry.path, languageId: entry.languageId, text: read.text, bytes: read.size, family: formatFamily(read.text, { path: entry.path, languageId: entry.languageId }) };
+  return screened(read.text, entry.path, entry.languageId, read.size, options, roots);
+}
+
+function screened(text: string, file: string, languageId: string, bytes: number, options: ScanOptions | undefined, roots: string[] | undefined): FileOutcome | DeferredText {
+  const input = { path: contextPath(file, roots), languageId };
+  if (!worthAnalysing(text, input, options)) return { path: file, bytes, findings: [], notices: [] };
+  return { kind: 'text', path: file, languageId, text, bytes, family: formatFamily(text, input), contextPath: input.path };
 }
 
 /** {@link screenFile} for the bytes of a git blob. */
-export function screenBytes(buf: Uint8Array, path: string, languageId: string, options?: ScanOptions): FileOutcome | DeferredText {
+export function screenBytes(buf: Uint8Array, path: string, languageId: string, options?: ScanOptions, roots?: string[]): FileOutcome | DeferredText {
   const text = decode(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
   if (text === undefined) return { path, skip: { kind: 'skip', path, reason: 'binary', directory: false }, bytes: buf.byteLength, findings: [], notices: [] };
-  if (!worthAnalysing(text, { path, languageId }, options)) return { path, bytes: buf.byteLength, findings: [], notices: [] };
-  return { kind: 'text', path, languageId, text, bytes: buf.byteLength, family: formatFamily(text, { path, languageId }) };
+  return screened(text, path, languageId, buf.byteLength, options, roots);
 }
 
 /** Analyses a text that {@link screenFile} passed on. */
 export function analyzeDeferred(d: DeferredText, options?: ScanOptions): FileOutcome {
-  return { path: d.path, bytes: d.bytes, ...analyzeContent(d.text, d.path, d.languageId, options) };
+  return { path: d.path, bytes: d.bytes, ...analyzeContent(d.text, d.contextPath, d.languageId, options) };
 }
 
 /** Reads and analyses a walked file. */
-export function analyzeFile(entry: WalkedPath, maxFileSize: number, options?: ScanOptions): FileOutcome {
+export function analyzeFile(entry: WalkedPath, maxFileSize: number, options?: ScanOptions, roots?: string[]): FileOutcome {
   const read = readWalkedPath(entry, maxFileSize);
   if (read.kind === 'skip') return { path: entry.path, skip: read, bytes: 0, findings: [], notices: [] };
-  return { path: entry.path, bytes: read.size, ...analyzeContent(read.text, entry.path, entry.languageId, options) };
+  return { path: entry.path, bytes: read.size, ...analyzeContent(read.text, contextPath(entry.path, roots), entry.languageId, options) };
 }
 
 /** Analyses the bytes of a git blob (or any buffer) as the file at `path`. */
-export function analyzeBytes(buf: Uint8Array, path: string, languageId: string, options?: ScanOptions): FileOutcome {
+export function analyzeBytes(buf: Uint8Array, path: string, languageId: string, options?: ScanOptions, roots?: string[]): FileOutcome {
   const text = decode(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
   if (text === undefined) {
     return { path, skip: { kind: 'skip', path, reason: 'binary', directory: false }, bytes: buf.byteLength, findings: [], notices: [] };
   }
-  return { path, bytes: buf.byteLength, ...analyzeContent(text, path, languageId, options) };
+  return { path, bytes: buf.byteLength, ...analyzeContent(text, contextPath(path, roots), languageId, options) };
 }

@@ -153,7 +153,7 @@ async function analyzeBlobs(req: HistoryRequest, wanted: Map<string, Set<string>
   let bytes = 0;
   await runPipeline({
     tasks: tasks(),
-    analyzer: { maxFileSize: req.maxFileSize, scanOptions: req.scanOptions },
+    analyzer: { maxFileSize: req.maxFileSize, scanOptions: req.scanOptions, roots: [req.repo] },
     jobs: req.jobs,
     onFile: (o: FileOutcome) => {
       const key = order[next++];

@@ -15,8 +15,8 @@ const options = workerData as WorkerSetup;
 function handle(task: AnalyzeTask): FileOutcome | DeferredText {
   if (task.kind === 'text') return analyzeTask(task, options);
   const s = task.kind === 'file'
-    ? screenFile(task.entry, options.maxFileSize, options.scanOptions)
-    : screenBytes(task.data, task.path, task.languageId, options.scanOptions);
+    ? screenFile(task.entry, options.maxFileSize, options.scanOptions, options.roots)
+    : screenBytes(task.data, task.path, task.languageId, options.scanOptions, options.roots);
   if (!('kind' in s) || ownerOf(s.family, options.count) !== options.index) return s;
   return analyzeDeferred(s, options.scanOptions);
 }

@@ -27,6 +27,8 @@ export type AnalyzeTask =
 export interface AnalyzerOptions {
   maxFileSize: number;
   scanOptions?: ScanOptions;
+  /** The scanned folders (scan roots, workspace folders, the repository): the core sees paths inside them (see contextPath). */
+  roots?: string[];
 }
 
 /** Message to a worker. */
@@ -102,9 +104,9 @@ export class InlineAnalyzer implements Analyzer {
 
 /** Runs one task on this thread. */
 export function analyzeTask(task: AnalyzeTask, options: AnalyzerOptions): FileOutcome {
-  if (task.kind === 'file') return analyzeFile(task.entry, options.maxFileSize, options.scanOptions);
+  if (task.kind === 'file') return analyzeFile(task.entry, options.maxFileSize, options.scanOptions, options.roots);
   if (task.kind === 'text') return analyzeDeferred(task, options.scanOptions);
-  return analyzeBytes(task.data, task.path, task.languageId, options.scanOptions);
+  return analyzeBytes(task.data, task.path, task.languageId, options.scanOptions, options.roots);
 }
 
 interface Pending {

@@ -1,0 +1,24 @@
+/**
+ * The path the detection core judges a file by. The core reads MISP context from a path (`misp/`,
+ * `keys.py`, `.github/workflows/`), so it gets the path inside the scanned tree: the folders above it
+ * (a checkout under `~/src/misp-tools/`, a temporary `misp-guard-bench-…` directory) say nothing about
+ * the file, and would make every file of the tree look like MISP configuration.
+ */
+import * as path from 'node:path';
+
+/**
+ * `file` relative to the deepest of `roots` (workspace folders, scan roots, a repository) that holds
+ * it, with `/` separators; a root that is the file itself gives its name; outside every root, the
+ * file's folder and name.
+ */
+export function contextPath(file: string, roots: readonly string[] | undefined): string {
+  let best: string | undefined;
+  for (const r of roots ?? []) {
+    if (file === r || file.startsWith(r.endsWith(path.sep) ? r : r + path.sep)) {
+      if (best === undefined || r.length > best.length) best = r;
+    }
+  }
+  if (best === file) return path.basename(file);
+  const rel = best !== undefined ? path.relative(best, file) : path.join(path.basename(path.dirname(file)), path.basename(file));
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+}
