@@ -20,7 +20,8 @@ const known = <K extends string>(table: Readonly<Record<K, true>>, v: unknown): 
 /** Every format id the fix builders know (a Record, so that the compiler asks for new ones). */
 const FORMATS: Readonly<Record<FormatId, true>> = {
   python: true, javascript: true, typescript: true, go: true, java: true, kotlin: true, csharp: true, c: true, php: true, ruby: true,
-  perl: true, rust: true, swift: true, lua: true, r: true, clojure: true, powershell: true, shell: true, batch: true, makefile: true,
+  perl: true, rust: true, swift: true, lua: true, r: true, clojure: true, haskell: true, matlab: true, vbscript: true, zig: true, nim: true,
+  erlang: true, sql: true, powershell: true, shell: true, batch: true, makefile: true,
   groovy: true, zeek: true, dockerfile: true, dotenv: true, ini: true, properties: true, yaml: true, json: true, toml: true, hocon: true,
   hcl: true, logstash: true, xml: true, nginx: true, ipynb: true, markdown: true, rst: true, plaintext: true,
 };
@@ -28,7 +29,7 @@ const FORMATS: Readonly<Record<FormatId, true>> = {
 /** Every flavor. */
 const FLAVORS: Readonly<Record<Flavor, true>> = {
   compose: true, 'github-actions': true, 'gitlab-ci': true, kubernetes: true, 'kubernetes-secret': true, 'helm-values': true,
-  ansible: true, filebeat: true, spring: true, systemd: true, terraform: true, 'pymisp-keys': true, thehive: true, generic: true,
+  ansible: true, filebeat: true, 'fluent-bit': true, spring: true, systemd: true, terraform: true, 'pymisp-keys': true, thehive: true, generic: true,
 };
 
 /**

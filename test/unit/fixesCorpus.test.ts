@@ -48,6 +48,9 @@ const NO_MOVE: Record<string, Record<number, string>> = {
   'redteam6/sh/bootstrap_keys.sh': { 6: 'a quoted heredoc writes the key verbatim: unquoting it would expand every $ in the body' },
   'redteam7/php/app/Jobs/SyncMispIndicators.php': { 16: 'a PHP class constant takes only constant expressions' },
   'redteam7/tekton/misp-export-task.yaml': { 20: 'a Tekton step argument: the step needs an env entry from a Secret, a manual change' },
+  'redteam8/erlang/config/sys.config': { 6: 'sys.config is an Erlang term file read verbatim (only a release\'s sys.config.src gets ${VAR} substitution): the file must be renamed, a manual change' },
+  'redteam8/haskell/src/Misp/Client.hs': { 19: 'a top-level Haskell binding is pure: reading the environment needs IO (lookupEnv) at its use sites, a manual change' },
+  'redteam8/zig/src/misp.zig': { 5: 'Zig reads the environment at run time through an allocator (std.process.getEnvVarOwned): a const cannot become a lookup' },
 };
 
 for (const corpus of readdirSync(FIXTURES).filter((n) => /^redteam\d*$/.test(n)).sort()) {

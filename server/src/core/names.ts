@@ -25,6 +25,8 @@ const PS_SCOPED = /\$(?:env|script|global|using|local|private):([A-Za-z_]\w*)\s*
 const SUBST_DEFAULT = /\$\{([A-Za-z_]\w*):?[-=]$/;
 const FALLBACK = /([A-Za-z_$][\w$.]*)(?:\(\s*["']([\w.-]+)["'][^)]*\)|\[\s*["']([\w.-]+)["']\s*\])?\s*(?:\|\||\?\?|\bor\b|\?:)\s*$/;
 const FLAG = /(?:^|\s)(--?[A-Za-z][\w-]*)(?:\s+|=)["']?$/;
+/** An Erlang or Elixir term: `{api_key, <<"…">>}`, `{"misp_key", "…"}`. */
+const TUPLE = /\{\s*(['"]?)([A-Za-z_][\w.-]*)\1\s*,\s*(?:<<)?$/;
 /** Lisp definitions: `(def misp-key "…")`, `(defparameter *misp-key* "…")`, `(setq misp-key "…")`. */
 const LISP_DEF = /\((?:def[\w-]*|setq|setf|define|defvar|defparameter|defconst|defcustom|defonce)\s+(?:\^\S+\s+)?\*?([A-Za-z_][\w.\-?!]*?)\*?\s+$/;
 /** A keyword before its value in a Lisp map or option list: `{:misp-key "…"}`. */
@@ -83,6 +85,8 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   // A list of ids (`["id1", "id2", …]`) is not a name and its value: a pair names with words, not a random token.
   if (p && PAIR_NAME.test(p[2])) return { name: p[2], source: 'pair' };
   if (f) return { name: f[1], source: 'flag' };
+  const tu = TUPLE.exec(l);
+  if (tu) return { name: tu[2], source: 'assign' };
   const ld = LISP_DEF.exec(l);
   if (ld) return { name: ld[1], source: 'assign' };
   const kw = KEYWORD.exec(l);
@@ -114,26 +118,9 @@ export function goTagField(text: string, at: number): string | undefined {
  * brackets and quoted strings: `PyMISP(` in `PyMISP(\n    "https://misp",\n    "KEY",`.
  */
 function enclosingCallee(text: string, at: number): string | undefined {
-  let depth = 0;
-  const stop = Math.max(0, at - 600);
-  for (let i = at - 1; i >= stop; i--) {
-    const c = text[i];
-    if (c === '"' || c === "'") {
-      // Skip a quoted argument (no escapes across lines are needed for this).
-      const open = text.lastIndexOf(c, i - 1);
-      if (open < stop) return undefined;
-      i = open;
-      continue;
-    }
-    if (c === ')' || c === ']' || c === '}') depth++;
-    else if (c === '[' || c === '{') { if (depth === 0) return undefined; depth--; }
-    else if (c === '(') {
-      if (depth > 0) { depth--; continue; }
-      const m = /([A-Za-z_$][\w$.]*)\s*$/.exec(text.slice(Math.max(0, i - 80), i));
-      return m?.[1];
-    }
-  }
-  return undefined;
+  const open = enclosingCallOpen(text, at);
+  if (open < 0) return undefined;
+  return /([A-Za-z_$][\w$.]*)\s*$/.exec(text.slice(Math.max(0, open - 80), open))?.[1];
 }
 
 /** The last segment of a dotted or member name: `self.cfg.apiKey` → `apiKey`. */
@@ -173,4 +160,87 @@ export function namesUsedAsKey(text: string): Set<string> {
     }
   }
   return out;
+}
+
+/**
+ * The entry name of a `Value` in a name/value record: PowerShell DSC `Environment { Name = 'MISP_KEY';
+ * Value = '…' }`, `{ name: "MISP_KEY", value: "…" }` in CDK/ECS code, a Registry resource's
+ * `ValueName = 'VerifyServerCertificate'` beside `ValueData = '0'`. Looks back over the record only
+ * (at most 400 characters, never past the brace or parenthesis that opens it).
+ */
+export function recordEntryName(text: string, at: number): string | undefined {
+  const from = Math.max(0, at - 400);
+  const left = text.slice(from, at);
+  let open = -1;
+  let depth = 0;
+  for (let i = left.length - 1; i >= 0; i--) {
+    const c = left[i];
+    if (c === '}' || c === ')') depth++;
+    else if (c === '{' || c === '(') { if (depth === 0) { open = i; break; } depth--; }
+  }
+  if (open < 0) return undefined;
+  const record = left.slice(open + 1);
+  const m = /(?:^|[\s;,{(])["']?(?:ValueName|Name|name|Key|key|ParameterKey|OptionName|Variable|variable)["']?\s*(?:=>|=|:)\s*(["'])([A-Za-z_][\w.\-/:]{0,79})\1/.exec(record);
+  return m?.[2];
+}
+
+/** Wrapper calls whose argument is a setting's default or value, named elsewhere (typer, click, pydantic, attrs, Prefect). */
+const WRAPPER = /^(?:Option|Argument|Field|field|option|argument|Secret|SecretStr|SecretBytes|Parameter|Param|attrib|ib|Setting|Value|Default|Env)$/;
+
+/**
+ * The name of a value passed to a wrapper call, from what the call is assigned to or told:
+ * `key: str = typer.Option("…", envvar="MISP_KEY")` → MISP_KEY, `verify_ssl: bool = Field(default=False)`
+ * → verify_ssl, `Secret(value="…").save("misp-api-key")` → misp-api-key. `open` is the offset of the
+ * call's `(`; undefined when the call is no wrapper or nothing names it.
+ */
+export function wrapperName(text: string, open: number): string | undefined {
+  const before = text.slice(Math.max(lineStartAt(text, open), open - 200), open);
+  const callee = /([A-Za-z_][\w.]*)\s*$/.exec(before);
+  if (!callee || !WRAPPER.test(lastSegment(callee[1]))) return undefined;
+  const close = closingParen(text, open);
+  const args = text.slice(open, close < 0 ? Math.min(text.length, open + 400) : close);
+  const env = /\b(?:envvar|env|env_var|env_name|alias|validation_alias)\s*=\s*["']([A-Za-z_][\w.-]*)["']/.exec(args);
+  if (env) return env[1];
+  const target = /(?:^|[\s,(])([A-Za-z_][\w.]*)\s*(?::\s*[\w.[\], |]+?\s*)?=\s*$/.exec(before.slice(0, callee.index));
+  if (target && !/^(default|value)$/.test(lastSegment(target[1]))) return lastSegment(target[1]);
+  if (close >= 0) {
+    const saved = /^\s*\.\s*(?:save|put|set|store|create)\s*\(\s*(?:name\s*=\s*)?["']([\w.\-/:]{1,80})["']/.exec(text.slice(close, close + 200));
+    if (saved) return saved[1];
+  }
+  return undefined;
+}
+
+/** The offset just past the `)` matching the `(` at `open`, skipping quoted strings; -1 within 2,000 characters. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  const stop = Math.min(text.length, open + 2000);
+  for (let i = open; i < stop; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const e = text.indexOf(c, i + 1);
+      if (e < 0) return -1;
+      i = e;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') { depth--; if (depth === 0) return i + 1; }
+  }
+  return -1;
+}
+
+/** The offset of the `(` of the call whose arguments hold `at` (same rules as enclosingCallee), or -1. */
+export function enclosingCallOpen(text: string, at: number): number {
+  let depth = 0;
+  const stop = Math.max(0, at - 600);
+  for (let i = at - 1; i >= stop; i--) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const open = text.lastIndexOf(c, i - 1);
+      if (open < stop) return -1;
+      i = open;
+      continue;
+    }
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '[' || c === '{') { if (depth === 0) return -1; depth--; }
+    else if (c === '(') { if (depth > 0) { depth--; continue; } return i; }
+  }
+  return -1;
 }

@@ -18,13 +18,13 @@ const TLS_TRIGGER = /verif|ssl|tls|cert|insecure|trust|danger|signed|unauthori|p
  * Two literals joined next to key characters ("…abc" + "def…", implicit concatenation over lines):
  * a key may be split across them. The gap is the one rules/keys.ts joins (CONCAT_GAP), bounded.
  */
-const SPLIT_JUNCTION = /[A-Za-z0-9]["'`](?:\s|\\\r?\n){0,100}(?:\+|\.\.?|&|<<)?(?:\s|\\\r?\n){0,100}["'`][A-Za-z0-9]/g;
+const SPLIT_JUNCTION = /[A-Za-z0-9]["'`](?:\s|\\\r?\n){0,100}(?:\+\+?|\.\.?|&|<<)?(?:\s|\\\r?\n){0,100}["'`][A-Za-z0-9]/g;
 
 /** An escape or entity that could spell "misp" in a decoded name (\u006d, \x6d, a folded line, &#109;). */
 const NAME_ESCAPE = /\\(?:[uUx]|\r?\n)|&#/;
 
 /** A word in every idiom of tls.ts IDIOMS (badCertificateCallback, useCredential, danger_accept_invalid, ...). */
-const IDIOM_WORD = /cert|credential|danger|verif|hostname|trust|insecure/i;
+const IDIOM_WORD = /cert|credential|danger|verif|hostname|trust|insecure|TLSSettings|setOption/i;
 
 /** A long switch (or PowerShell's -SkipCertificateCheck) where a command line could pass one. */
 const LONG_FLAG = /(?:^|[\s"'[,>])(--[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?|-SkipCertificateCheck)/g;
@@ -33,7 +33,7 @@ const LONG_FLAG = /(?:^|[\s"'[,>])(--[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?|-SkipCer
  * The words a setting name needs to switch verification on or off (tls.ts POSITIVE, NEGATIVE, NEGATED,
  * MODE): `check` and `valid` only after a negation in the same name (skip_check, disableValidation).
  */
-const SETTING_WORD = /verif|ssl|tls|cert|insecure|trust|danger|signed|unauthori|host_?name|accept|loose|(?:disabl|skip|ignor|bypass|no|without|dont|donot)[\w.-]{0,30}?(?:check|valid)/gi;
+const SETTING_WORD = /verif|ssl|tls|cert|insecure|trust|danger|signed|unauthori|host_?name|accept|loose|httpserror|(?:disabl|skip|ignor|bypass|no|without|dont|donot)[\w.-]{0,30}?(?:check|valid)/gi;
 /** A value that can switch verification off or on, as a whole word. */
 const SETTING_VALUE_WORD = /(?<![\w.-])(?:false|true|yes|no|on|off|0|1|none|null|nil|\$false|\$true|verify_none|cert_none|ssl_verify_none|dword:0*[01])(?![\w.-])/i;
 
@@ -52,8 +52,13 @@ export function mayHaveFindings(text: string, path: string, format: FormatId, ex
   for (const c of findCandidates(text)) if (!ruledOutAlone(text, c)) return true;
   if (tlsPossible(text, path, format) || isCodeFormat(format) && splitKeyPossible(text)) return true;
   if (format === 'rust' && text.includes('concat!')) return true;
-  return text.includes('Secret') && /^kind:\s*Secret\b/m.test(text);
+  if (text.includes('Secret') && /^kind:\s*Secret\b/m.test(text)) return true;
+  // A config value that is the base64 of a 40-character token (formats/yaml.ts encodedValues).
+  return !isCodeFormat(format) && text.includes('=') && BASE64_KEY.test(text);
 }
+
+/** The base64 of 40 (or 41, with a newline) bytes: 54–55 characters and padding. */
+const BASE64_KEY = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{54,55}={1,2}/;
 
 /**
  * MISP named in the text (as a word, in PyMISP, a host or a name, or by a REST endpoint) or in the

@@ -13,7 +13,7 @@ import { notebookView, type NotebookPart } from './formats/notebook';
 import type { StructuredView } from './formats/scalars';
 import { nginxView } from './formats/nginx';
 import { xmlView } from './formats/xml';
-import { yamlView } from './formats/yaml';
+import { encodedValues, yamlView } from './formats/yaml';
 import { redact, mask } from './mask';
 import { namesUsedAsKey } from './names';
 import { mayHaveFindings } from './prefilter';
@@ -126,7 +126,7 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
       if (isCodeFormat(block.format)) doc.tokens = lexCode(sub, block.format);
       else if (block.format !== 'ipynb') {
         const view = structured(sub, block.format, []);
-        if (view) { doc.scalars = view.scalars; doc.encoded = (view as { encoded?: Doc['encoded'] }).encoded; }
+        if (view) { doc.scalars = view.scalars; doc.encoded = encodedValues(view.scalars, (view as { encoded?: Doc['encoded'] }).encoded); }
       }
       const shift = (o: number) => o + block.start;
       for (const hit of analyse(doc)) raw.push({ hit: { ...hit, fix: shiftFix(hit.fix, block.start) }, map: shift });
@@ -140,7 +140,7 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
     if (isCodeFormat(format)) doc.tokens = lexCode(text, format);
     else {
       const view = structured(text, format, notices);
-      if (view) { doc.scalars = view.scalars; doc.encoded = (view as { encoded?: Doc['encoded'] }).encoded; }
+      if (view) { doc.scalars = view.scalars; doc.encoded = encodedValues(view.scalars, (view as { encoded?: Doc['encoded'] }).encoded); }
     }
     for (const hit of analyse(doc)) raw.push({ hit });
   }
@@ -248,7 +248,7 @@ function severityOf(rule: RuleId, options: ScanOptions): Severity {
 function toFindings(text: string, raw: Array<{ hit: RawHit; map?: (o: number) => number }>, options: ScanOptions, format: FormatId): Finding[] {
   if (raw.length === 0) return [];
   const starts = lineStarts(text);
-  const sup = options.honourSuppressions === false ? undefined : readSuppressions(text, starts);
+  const sup = options.honourSuppressions === false ? undefined : readSuppressions(text, starts, format);
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const { hit, map } of raw) {

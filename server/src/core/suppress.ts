@@ -7,7 +7,7 @@
  * A directive counts only as a whole word in a comment (or a JSON `"//"` member): the same words in
  * a string or in prose (`"see misp-guard-ignore-file"`, `misp-guard-ignore-file-handling`) do nothing.
  */
-import type { RuleId } from './types';
+import type { FormatId, RuleId } from './types';
 import { RULE_IDS } from './types';
 import { lineOf } from './text';
 
@@ -32,15 +32,19 @@ function merge(a: Set<RuleId> | 'all' | undefined | null, b: Set<RuleId> | 'all'
   return new Set([...(a ?? []), ...b]);
 }
 
+/** VBScript and VBA comments start with `'` anywhere on a line (elsewhere `'` opens a string). */
+const VB_COMMENT_BEFORE = /(?:^|\s)'[ \t]*$/;
+
 /** Reads every directive in a text. */
-export function readSuppressions(text: string, starts: readonly number[]): Suppressions {
+export function readSuppressions(text: string, starts: readonly number[], format?: FormatId): Suppressions {
   const out: Suppressions = { file: null, lines: new Map() };
   if (!text.includes('misp-guard-ignore')) return out;
   DIRECTIVE.lastIndex = 0;
   for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
     let ls = m.index;
     while (ls > 0 && m.index - ls < 400 && text[ls - 1] !== '\n' && text[ls - 1] !== '\r') ls--;
-    if (!COMMENT_BEFORE.test(text.slice(ls, m.index))) continue;
+    const before = text.slice(ls, m.index);
+    if (!COMMENT_BEFORE.test(before) && !(format === 'vbscript' && VB_COMMENT_BEFORE.test(before))) continue;
     const rules = rulesOf(m[2]);
     if (m[1] === '-file') { out.file = merge(out.file, rules); continue; }
     const line = lineOf(starts, m.index) + (m[1] === '-next-line' ? 1 : 0);

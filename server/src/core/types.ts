@@ -26,14 +26,14 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint' | 'off';
  */
 export type FormatId =
   | 'python' | 'javascript' | 'typescript' | 'go' | 'java' | 'kotlin' | 'csharp' | 'c' | 'php' | 'ruby'
-  | 'perl' | 'rust' | 'swift' | 'lua' | 'r' | 'clojure' | 'powershell' | 'shell' | 'batch' | 'makefile' | 'groovy' | 'zeek'
+  | 'perl' | 'rust' | 'swift' | 'lua' | 'r' | 'clojure' | 'haskell' | 'matlab' | 'vbscript' | 'zig' | 'nim' | 'erlang' | 'sql' | 'powershell' | 'shell' | 'batch' | 'makefile' | 'groovy' | 'zeek'
   | 'dockerfile' | 'dotenv' | 'ini' | 'properties' | 'yaml' | 'json' | 'toml' | 'hocon' | 'hcl' | 'logstash'
   | 'xml' | 'nginx' | 'ipynb' | 'markdown' | 'rst' | 'plaintext';
 
 /** Finer classification of a config file, which decides the idiomatic fix. */
 export type Flavor =
   | 'compose' | 'github-actions' | 'gitlab-ci' | 'kubernetes' | 'kubernetes-secret' | 'helm-values' | 'ansible'
-  | 'filebeat' | 'spring' | 'systemd' | 'terraform' | 'pymisp-keys' | 'thehive' | 'generic';
+  | 'filebeat' | 'fluent-bit' | 'spring' | 'systemd' | 'terraform' | 'pymisp-keys' | 'thehive' | 'generic';
 
 /** Where the document being scanned comes from. */
 export interface ScanInput {

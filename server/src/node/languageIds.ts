@@ -11,7 +11,7 @@ const BY_EXTENSION: ReadonlyMap<string, string> = new Map(Object.entries({
   ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact', vue: 'vue',
   go: 'go', java: 'java', kt: 'kotlin', kts: 'kotlin', scala: 'scala', groovy: 'groovy', gradle: 'groovy',
   cs: 'csharp', c: 'c', h: 'c', cpp: 'cpp', cc: 'cpp', hpp: 'cpp', rs: 'rust', swift: 'swift',
-  php: 'php', rb: 'ruby', pl: 'perl', pm: 'perl', lua: 'lua', r: 'r', clj: 'clojure', cljc: 'clojure', bb: 'clojure',
+  php: 'php', rb: 'ruby', pl: 'perl', pm: 'perl', lua: 'lua', r: 'r', clj: 'clojure', cljc: 'clojure', bb: 'clojure', hs: 'haskell', vbs: 'vb', zig: 'zig', nim: 'nim', erl: 'erlang', sql: 'sql',
   sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', ksh: 'shellscript',
   ps1: 'powershell', psm1: 'powershell', bat: 'bat', cmd: 'bat',
   yaml: 'yaml', yml: 'yaml', json: 'json', jsonc: 'jsonc', json5: 'json5', toml: 'toml',

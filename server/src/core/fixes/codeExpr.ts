@@ -25,6 +25,8 @@ export function envExpr(format: FormatId, name: string, opts: { usingSystem?: bo
     case 'lua': return () => `os.getenv("${name}")`;
     case 'r': return () => `Sys.getenv("${name}")`;
     case 'clojure': return () => `(System/getenv "${name}")`;
+    case 'matlab': return () => `getenv('${name}')`;
+    case 'vbscript': return () => `CreateObject("WScript.Shell").ExpandEnvironmentStrings("%${name}%")`;
     case 'c': return () => `${opts.cpp ? 'std::' : ''}getenv("${name}")`;
     case 'rust': return () => `env!("${name}")`;
     case 'swift': return () => `ProcessInfo.processInfo.environment["${name}"]!`;
@@ -147,6 +149,10 @@ export function composeLiteral(span: KeySpan, expr: Expr, o: ComposeOpts): strin
     case 'c': case 'rust':
       // C and Rust strings do not concatenate with a lookup: only a whole literal is replaced.
       return alone ? expr('"') : undefined;
+    case 'matlab':
+      return alone ? expr("'") : `[${[hasB ? lit(b) : '', expr("'"), hasA ? lit(a) : ''].filter(Boolean).join(', ')}]`;
+    case 'vbscript':
+      return alone ? expr('"') : [hasB ? lit(b) : '', expr('"'), hasA ? lit(a) : ''].filter(Boolean).join(' & ');
     case 'clojure':
       return alone ? expr('"') : `(str ${[hasB ? lit(b) : '', expr('"'), hasA ? lit(a) : ''].filter(Boolean).join(' ')})`;
     case 'r':

@@ -51,6 +51,12 @@ export function configKeyPlans(c: KeyCtx): FixPlan[] {
     }
     case 'ini':
       if (fix.flavor === 'systemd') return systemdPlans(c);
+      if (fix.flavor === 'fluent-bit') {
+        return [
+          plan(c, 'env', [{ ...keyRange(c), newText: `\${${c.envVar}}` }], `Fluent Bit expands \${${c.envVar}} from its environment when it reads the configuration.`),
+          plan(c, 'vault', [{ ...keyRange(c), newText: consulTemplate(v, '') }], `Or ${TEMPLATE_NOTE}`),
+        ];
+      }
       return [plan(c, 'vault', [{ ...keyRange(c), newText: consulTemplate(v, '') }], `Plain .ini files have no interpolation, so the key cannot come from an environment variable: ${TEMPLATE_NOTE}`)];
     case 'properties':
       return [

@@ -111,7 +111,7 @@ function keyPlans(c: KeyCtx): FixPlan[] {
     case 'yaml': return yamlKeyPlans(c);
     case 'hcl': return terraformKeyPlans(c);
     case 'dockerfile': return dockerfileKeyPlans(c);
-    case 'markdown': case 'plaintext': return [redactPlan(c.fix)];
+    case 'markdown': case 'plaintext': case 'sql': return [redactPlan(c.fix)];
     default: return isCodeFormat(c.format) ? codeKeyPlans(c) : configKeyPlans(c);
   }
 }

@@ -17,15 +17,17 @@ import type { FixPlan, OffsetEdit } from './model';
 
 type Mode = 'line' | 'next' | 'file';
 
-const HASH = new Set<FormatId>(['python', 'ruby', 'perl', 'r', 'powershell', 'shell', 'zeek', 'yaml', 'toml', 'hocon', 'hcl', 'logstash', 'dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'nginx']);
-const SLASH = new Set<FormatId>(['javascript', 'typescript', 'go', 'java', 'kotlin', 'groovy', 'csharp', 'c', 'rust', 'swift', 'php']);
+const HASH = new Set<FormatId>(['python', 'ruby', 'perl', 'r', 'powershell', 'shell', 'zeek', 'nim', 'yaml', 'toml', 'hocon', 'hcl', 'logstash', 'dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'nginx']);
+const SLASH = new Set<FormatId>(['javascript', 'typescript', 'go', 'java', 'kotlin', 'groovy', 'csharp', 'c', 'rust', 'swift', 'php', 'zig']);
 /** Formats whose comments must stand on their own line (a trailing `#` would become part of the value). */
 const OWN_LINE = new Set<FormatId>(['dotenv', 'ini', 'properties', 'dockerfile', 'makefile', 'batch']);
 
 function comment(format: FormatId, body: string): string | undefined {
   if (HASH.has(format)) return `# ${body}`;
   if (SLASH.has(format)) return `// ${body}`;
-  if (format === 'lua') return `-- ${body}`;
+  if (format === 'lua' || format === 'haskell' || format === 'sql') return `-- ${body}`;
+  if (format === 'matlab' || format === 'erlang') return `% ${body}`;
+  if (format === 'vbscript') return `' ${body}`;
   if (format === 'clojure') return `;; ${body}`;
   if (format === 'batch') return `REM ${body}`;
   if (format === 'xml' || format === 'markdown') return `<!-- ${body} -->`;

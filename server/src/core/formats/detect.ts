@@ -5,7 +5,7 @@ import type { Flavor, FormatId } from '../types';
 const BY_LANGUAGE: Record<string, FormatId> = {
   python: 'python', javascript: 'javascript', javascriptreact: 'javascript', jsx: 'javascript', typescript: 'typescript',
   typescriptreact: 'typescript', vue: 'typescript', svelte: 'typescript', go: 'go', java: 'java', kotlin: 'kotlin', scala: 'java', csharp: 'csharp', c: 'c', cpp: 'c',
-  'objective-c': 'c', php: 'php', ruby: 'ruby', perl: 'perl', rust: 'rust', swift: 'swift', lua: 'lua', r: 'r', clojure: 'clojure', dart: 'java',
+  'objective-c': 'c', php: 'php', ruby: 'ruby', perl: 'perl', rust: 'rust', swift: 'swift', lua: 'lua', r: 'r', clojure: 'clojure', haskell: 'haskell', matlab: 'matlab', vb: 'vbscript', vbscript: 'vbscript', zig: 'zig', nim: 'nim', erlang: 'erlang', sql: 'sql', dart: 'java',
   powershell: 'powershell', shellscript: 'shell', bash: 'shell', sh: 'shell', zsh: 'shell', fish: 'shell', bat: 'batch',
   makefile: 'makefile', groovy: 'groovy', dockerfile: 'dockerfile', dotenv: 'dotenv', env: 'dotenv', ini: 'ini',
   properties: 'properties', 'java-properties': 'properties', yaml: 'yaml', 'github-actions-workflow': 'yaml', dockercompose: 'yaml', 'ansible': 'yaml',
@@ -17,7 +17,7 @@ const BY_EXT: Record<string, FormatId> = {
   py: 'python', pyw: 'python', pyi: 'python', js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
   ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescript', vue: 'typescript', svelte: 'typescript', go: 'go', java: 'java', kt: 'kotlin', kts: 'kotlin',
   scala: 'java', cs: 'csharp', c: 'c', h: 'c', cc: 'c', cpp: 'c', hpp: 'c', php: 'php', rb: 'ruby', pl: 'perl', pm: 'perl',
-  rs: 'rust', swift: 'swift', lua: 'lua', r: 'r', clj: 'clojure', cljc: 'clojure', bb: 'clojure', dart: 'java', ps1: 'powershell', psm1: 'powershell', sh: 'shell', bash: 'shell',
+  rs: 'rust', swift: 'swift', lua: 'lua', r: 'r', clj: 'clojure', cljc: 'clojure', bb: 'clojure', hs: 'haskell', lhs: 'haskell', vbs: 'vbscript', vba: 'vbscript', bas: 'vbscript', zig: 'zig', nim: 'nim', nims: 'nim', erl: 'erlang', hrl: 'erlang', sql: 'sql', mm: 'c', dart: 'java', ps1: 'powershell', psm1: 'powershell', sh: 'shell', bash: 'shell',
   zsh: 'shell', ksh: 'shell', bat: 'batch', cmd: 'batch', mk: 'makefile', groovy: 'groovy', gradle: 'groovy', yml: 'yaml', yaml: 'yaml',
   json: 'json', jsonc: 'json', json5: 'json', toml: 'toml', lock: 'toml', ini: 'ini', cfg: 'ini', cnf: 'ini', properties: 'properties', tf: 'hcl',
   tfvars: 'hcl', hcl: 'hcl', nomad: 'hcl', hocon: 'hocon', xml: 'xml', config: 'xml', csproj: 'xml', ipynb: 'ipynb', md: 'markdown',
@@ -36,6 +36,11 @@ function fromName(base: string, ext: string, text: string): FormatId | undefined
   if (lower === 'pipfile') return 'toml';
   if (['vagrantfile', 'gemfile', 'rakefile', 'berksfile', 'guardfile', 'podfile', 'fastfile', 'brewfile'].includes(lower) || ext === 'gemspec' || ext === 'rake') return 'ruby';
   if (lower === 'crontab' || lower.endsWith('.crontab')) return 'shell';
+  // Shell history files hold the commands as typed.
+  if (/^\.(bash|zsh|sh|ksh|fish)?_?history$/.test(lower) || lower === '.histfile') return 'shell';
+  // .m is Objective-C or MATLAB; Erlang/OTP's sys.config and app.config hold Erlang terms.
+  if (ext === 'm') return /^\s*(?:#import|#include|@interface|@implementation|@protocol)\b/m.test(text.slice(0, 8192)) ? 'c' : 'matlab';
+  if ((lower === 'sys.config' || lower === 'app.config' || ext === 'app.src') && /^\s*[[{%]/.test(text.slice(0, 400))) return 'erlang';
   if (ext === 'conf' || ext === 'hocon') return sniffConf(lower, text);
   if (ext === 'lock') return /^\s*[{[]\s*"/.test(text.slice(0, 200)) || /^\s*\{/.test(text.slice(0, 200)) ? 'json' : /^\s*(#.*\n\s*)*\[/.test(text.slice(0, 2000)) ? 'toml' : 'plaintext';
   if (['tf', 'tfvars', 'hcl', 'service', 'timer', 'socket', 'properties', 'toml'].includes(ext)) return own(BY_EXT, ext);
@@ -94,6 +99,9 @@ export function detectFlavor(format: FormatId, text: string, path = ''): Flavor 
   if (format === 'hcl') return 'terraform';
   if (format === 'hocon') return 'thehive';
   if (format === 'python' && /^keys\.py/.test(lower)) return 'pymisp-keys';
+  // Fluent Bit's classic config has a [SERVICE] section too: its [INPUT]/[OUTPUT]/[FILTER] sections and
+  // space-separated `Name plugin` lines tell it from a systemd unit.
+  if (format === 'ini' && /^[ \t]*\[(?:INPUT|OUTPUT|FILTER|PARSER)\][ \t]*$/m.test(text) && /^[ \t]+Name[ \t]+\S/m.test(text)) return 'fluent-bit';
   if (format === 'ini' && /\[(unit|service|install)\]/i.test(text.slice(0, 4096))) return 'systemd';
   if (format === 'properties' && /^application/.test(lower)) return 'spring';
   if (format !== 'yaml') return 'generic';
@@ -112,5 +120,5 @@ export function detectFlavor(format: FormatId, text: string, path = ''): Flavor 
 
 /** Formats whose findings are config leaks rather than source-code leaks. */
 export function isConfigFormat(format: FormatId): boolean {
-  return ['dotenv', 'ini', 'properties', 'yaml', 'json', 'toml', 'hocon', 'hcl', 'logstash', 'xml', 'dockerfile', 'nginx'].includes(format);
+  return ['dotenv', 'ini', 'properties', 'yaml', 'json', 'toml', 'hocon', 'hcl', 'logstash', 'xml', 'dockerfile', 'nginx', 'sql'].includes(format);
 }

@@ -111,10 +111,25 @@ function keyValue(line: string, dialect: LineDialect): { indent: number; key: st
   key = key.trim();
   if (!key) return undefined;
   const sep = line.startsWith('=>', i) || line.startsWith(':=', i) ? 2 : line[i] === '=' || line[i] === ':' ? 1 : 0;
-  if (!sep) return undefined;
+  if (!sep) return dialect === 'ini' ? spacedKeyValue(line, indent) : undefined;
   i += sep;
   while (line[i] === ' ' || line[i] === '\t') i++;
   return { indent, key, valueAt: i };
+}
+
+/**
+ * A `Key value` line with no operator, as Fluent Bit, Apache and many daemons write their settings
+ * (`Host misp.example.com`, `tls.verify Off`). Fluent Bit's `Header Authorization KEY` names the value
+ * by its header. Only a word key followed by a value counts.
+ */
+function spacedKeyValue(line: string, indent: number): { indent: number; key: string; valueAt: number } | undefined {
+  const m = /^[ \t]*([A-Za-z_][\w.\-]*)[ \t]+(?=\S)/.exec(line);
+  if (!m) return undefined;
+  if (/^(?:header|add_header)$/i.test(m[1])) {
+    const h = /^([A-Za-z][\w-]*)[ \t]+(?=\S)/.exec(line.slice(m[0].length));
+    if (h) return { indent, key: h[1], valueAt: m[0].length + h[0].length };
+  }
+  return { indent, key: m[1], valueAt: m[0].length };
 }
 
 /** Where a trailing comment starts in an unquoted value: a `#` or `;` after whitespace, or -1. */

@@ -46,6 +46,12 @@ function decodeString(text: string, node: Node, out: { s: string; raw: number[] 
 
 function partOf(text: string, node: Node | undefined, kind: NotebookPart['kind'], cellType: string): NotebookPart | undefined {
   if (!node) return undefined;
+  if (node.type === 'object' || node.type === 'array' && node.children?.some((c) => c.type !== 'string')) {
+    // A rich JSON output (`application/json`, IPython.display.JSON) is saved as JSON itself: its raw text is the output.
+    const raw: number[] = [];
+    for (let i = node.offset; i <= node.offset + node.length; i++) raw.push(i);
+    return { kind, cellType, text: text.slice(node.offset, node.offset + node.length), raw };
+  }
   const acc = { s: '', raw: [] as number[] };
   const strings = node.type === 'array' ? node.children ?? [] : [node];
   let lastEnd = node.offset;

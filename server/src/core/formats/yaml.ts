@@ -90,6 +90,22 @@ function parseYaml(text: string): YamlView {
   return { scalars: sortScalars(scalars), encoded, kinds, error };
 }
 
+/**
+ * Values stored base64-encoded outside a Kubernetes Secret (`consul kv export`, Vault and SOPS dumps,
+ * Helm `b64enc` results): a value that is wholly the base64 of 40 letters and digits. `known` are the
+ * encoded values already found; the result holds them and the new ones.
+ */
+export function encodedValues(scalars: Scalar[], known: EncodedCandidate[] = []): EncodedCandidate[] {
+  const out = [...known];
+  const seen = new Set(known.map((e) => e.start));
+  for (const sc of scalars) {
+    const n = sc.value.length;
+    if (n < 52 || n > 64 || seen.has(sc.start)) continue;
+    decodeSecret(sc, sc.value, out);
+  }
+  return out;
+}
+
 function decodeSecret(sc: Scalar, b64: string, out: EncodedCandidate[]): void {
   const clean = b64.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(clean) || clean.length < 52 || clean.length > 64) return;

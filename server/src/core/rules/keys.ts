@@ -10,7 +10,8 @@ import type { Doc } from '../doc';
 import { isCodeFormat, type CodeToken } from '../formats/code';
 import { isConfigFormat } from '../formats/detect';
 import type { Scalar } from '../formats/scalars';
-import { ANSI_TAIL, goTagField, lastSegment, nameBefore, type FoundName } from '../names';
+import { sqlValueColumns } from '../formats/sqlColumns';
+import { ANSI_TAIL, enclosingCallOpen, goTagField, lastSegment, nameBefore, recordEntryName, wrapperName, type FoundName } from '../names';
 import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData, RuleId } from '../types';
 
@@ -97,6 +98,22 @@ function place(doc: Doc, cand: Candidate): Site {
       const inner = text.slice(Math.max(tok.contentStart, cand.start - 300), cand.start);
       let name = nameBefore(text, tok.start, inner) ?? (inner.trim() === '' ? undefined : nameBefore(text, tok.start));
       if (name && /^(default|value|envvar)$/i.test(name.name)) name = optionFlag(text, tok.start) ?? name;
+      if (name && (name.source === 'call' || /^(default|value)$/i.test(name.name))) {
+        // typer.Option("…", envvar="MISP_KEY"), Field(default="…"), Secret(value="…").save("misp-api-key").
+        const open = enclosingCallOpen(text, tok.start);
+        const w = open >= 0 ? wrapperName(text, open) : undefined;
+        if (w) name = { name: w, source: 'assign' };
+      }
+      if (doc.format === 'sql') {
+        // A row of a dump: the column names the value (`users.authkey`).
+        const column = sqlValueColumns(text).get(tok.start);
+        if (column) name = { name: column, source: 'assign' };
+      }
+      if (name && /^(value|valuedata|data)$/i.test(name.name)) {
+        // A name/value record: DSC `Environment { Name = 'MISP_KEY'; Value = '…' }`, `{ name: "MISP_KEY", value: "…" }`.
+        const r = recordEntryName(text, tok.start);
+        if (r) name = { name: r, source: 'assign' };
+      }
       if (name && doc.format === 'go' && tok.quote === '`' && /^(default|envDefault)$/.test(name.name)) {
         const field = goTagField(text, cand.start);
         if (field) name = { name: field, source: 'assign' };
@@ -113,7 +130,7 @@ function place(doc: Doc, cand: Candidate): Site {
     const legacy = /^\s*(?:ENV|ARG|LABEL)\s+([A-Za-z_][\w.-]*)\s+["']?$/i.exec(text.slice(lineStartAt(text, cand.start), cand.start));
     if (legacy) return { ...base, where: 'bare', name: { name: legacy[1], source: 'assign' }, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: false };
   }
-  const name = bareName(text, cand.start) ?? (BARE_VALUES.has(doc.format) ? commandWordName(text, cand.start) : undefined);
+  const name = bareName(text, cand.start) ?? (BARE_VALUES.has(doc.format) ? commandWordName(text, cand.start) : respFieldName(text, cand.start));
   return { ...base, where: doc.scalars ? 'config' : 'bare', name, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: isCommandContext(doc, cand.start) };
 }
 
@@ -150,6 +167,17 @@ function optionFlag(text: string, at: number): FoundName | undefined {
   if (!call) return undefined;
   const flags = [...call[1].matchAll(/["'](--?[A-Za-z][\w-]*)["']/g)].map((m) => m[1]).sort((a, b) => b.length - a.length);
   return flags.length ? { name: flags[0], source: 'flag' } : undefined;
+}
+
+/**
+ * A value in Redis protocol (an append-only file, a MONITOR capture): `$7`, `api_key`, `$40`, then the
+ * value; the bulk string before it is its field (HSET, SET key value).
+ */
+function respFieldName(text: string, at: number): FoundName | undefined {
+  if (!text.startsWith('$40', lineStartAt(text, Math.max(0, at - 2)))) return undefined;
+  const m = /\$(\d+)\r?\n([^\r\n]+)\r?\n\$40\r?\n$/.exec(text.slice(Math.max(0, at - 120), at));
+  if (!m || Number(m[1]) !== m[2].length || !/^[A-Za-z_][\w.:-]*$/.test(m[2])) return undefined;
+  return { name: m[2], source: 'assign' };
 }
 
 /** The name of a bare (unquoted) value: a flag or header right before it, else an assignment. */
@@ -198,7 +226,12 @@ function isCommandContext(doc: Doc, at: number, tok?: CodeToken): boolean {
   if (format === 'dockerfile') return DOCKER_COMMAND.test(stmt.text);
   if (format === 'shell' || format === 'batch' || format === 'makefile' || format === 'powershell') {
     // An assignment (also `VAR=value cmd`, an environment prefix) stores the key; anything else passes it as an argument.
-    return !SHELL_ASSIGN.test(stmt.text);
+    if (SHELL_ASSIGN.test(stmt.text)) return false;
+    // A later assignment on the line: `cd /opt; MISP_KEY=…`, a PowerShell hashtable or DSC block
+    // `Environment MispKey { Name = 'MISP_KEY'; Value = '…' }`.
+    const before = stmt.text.slice(0, at - stmt.start);
+    const cut = Math.max(before.lastIndexOf(';'), format === 'powershell' ? before.lastIndexOf('{') : -1);
+    return cut < 0 || !SHELL_ASSIGN.test(stmt.text.slice(cut + 1));
   }
   if (tok) {
     const content = text.slice(tok.contentStart, Math.min(tok.contentEnd, tok.contentStart + 200));
@@ -318,11 +351,11 @@ function skipGapSpace(text: string, i: number, to: number): number {
   return i;
 }
 
-/** The gap between two joined literals, text[from, to), without copying it: spaces and folded lines around at most one operator (+ . .. & <<). */
+/** The gap between two joined literals, text[from, to), without copying it: spaces and folded lines around at most one operator (+ . .. & << ++). */
 function concatGap(text: string, from: number, to: number): boolean {
   let i = skipGapSpace(text, from, to);
   if (i < to) {
-    if (text.startsWith('..', i) || text.startsWith('<<', i)) i += 2;
+    if (text.startsWith('..', i) || text.startsWith('<<', i) || text.startsWith('++', i)) i += 2;
     else if (text[i] === '+' || text[i] === '.' || text[i] === '&') i += 1;
     i = skipGapSpace(text, i, to);
   }

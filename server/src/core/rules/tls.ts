@@ -7,14 +7,14 @@
 import { mentionsMisp, words } from '../context';
 import type { Doc } from '../doc';
 import type { FormatId } from '../types';
-import { goTagField } from '../names';
+import { enclosingCallOpen, goTagField, recordEntryName, wrapperName } from '../names';
 import { findCovering, lineAt, lineStartAt } from '../text';
 import { commandFlags, curlrc, pymispCalls } from './tlsCommands';
 import { callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
 
 export type { TlsHit } from './tlsScope';
 
-const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(?:\[[ \t]*)?(["']?)(false|False|FALSE|true|True|TRUE|[01][uUlL]{0,3}|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|dword:0*[01]|:verify_none|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:SSL_VERIFY_NONE|VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
+const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(?:\[[ \t]*)?(["']?)(false|False|FALSE|true|True|TRUE|[01][uUlL]{0,3}|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|dword:0*[01]|:?verify_none|CVerifyNone|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:SSL_VERIFY_NONE|VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
 const NAME_CHAR = /[\w$@.\-]/;
 
 /** The setting name that ends right before `end` (skipping spaces, `]` and a closing quote), scanning backwards. */
@@ -73,8 +73,39 @@ function* settingMatches(text: string, format?: FormatId): Generator<Setting> {
     if (op === ':' && (text[opAt + 1] === ':' || text[opAt - 1] === ':')) continue;
     const n = nameEndingAt(text, opAt);
     if (!n) continue;
-    yield { index: n.start, name: n.name, op, quote, value, valueStart: opAt + m[0].length - value.length - quote.length };
+    const e = entryName(text, n);
+    yield { index: e.start, name: e.name, op, quote, value, valueStart: opAt + m[0].length - value.length - quote.length };
   }
+  // A wrapper's positional default: `verify: bool = typer.Option(False, "--verify/--no-verify")`.
+  WRAPPED_DEFAULT.lastIndex = 0;
+  for (let m = WRAPPED_DEFAULT.exec(text); m; m = WRAPPED_DEFAULT.exec(text)) {
+    const open = m.index + m[0].indexOf('(');
+    const name = wrapperName(text, open);
+    if (name) yield { index: targetAt(text, name, open, m.index), name, op: '=', quote: '', value: m[1], valueStart: m.index + m[0].length - m[1].length };
+  }
+}
+
+const WRAPPED_DEFAULT = /\b(?:Option|Argument|Field|field|option|argument|attrib|Parameter)\s*\(\s*(False|True|false|true)(?=\s*[,)])/g;
+
+/**
+ * The setting a generic name stands for: a wrapper's `default=` (`verify_ssl: bool = Field(default=False)`)
+ * is its target's, a record's `ValueData = '0'` its `ValueName`'s.
+ */
+function entryName(text: string, n: { name: string; start: number }): { name: string; start: number } {
+  const last = lastSegment(n.name);
+  if (/^(default|value)$/.test(last)) {
+    const open = enclosingCallOpen(text, n.start);
+    const w = open >= 0 ? wrapperName(text, open) : undefined;
+    if (w) return { name: w, start: targetAt(text, w, open, n.start) };
+  }
+  if (/^(value|valuedata|data)$/i.test(last)) return { name: recordEntryName(text, n.start) ?? n.name, start: n.start };
+  return n;
+}
+
+/** Where a wrapper's target is written (`verify_ssl` in `verify_ssl: bool = Field(…)`), so its scope is the statement's. */
+function targetAt(text: string, name: string, open: number, fallback: number): number {
+  const at = text.lastIndexOf(name, open);
+  return at >= 0 && at >= lineStartAt(text, open) ? at : fallback;
 }
 
 const KEYWORD_SETTING = /(?<![\w?!*-]):([A-Za-z][\w.-]*[?!]?)[ \t]+(true|false|nil)(?![\w?!*-])/g;
@@ -87,7 +118,7 @@ function* keywordSettings(text: string): Generator<Setting> {
   }
 }
 
-const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|(?:ssl|tls)loose|looseaccept|sslnoverify|allowinvalidcert|allowunverified|allowunauthorized|acceptuntrusted|allowuntrusted|dangerous/;
+const NEGATIVE = /insecure|skipverif|skiptlsverif|skipsslverif|skipcertverif|noverif|nosslverif|noverifyssl|disable(?:ssl|tls|cert)(?:verif|check|valid)|ignore(?:ssl|tls|cert)|acceptany(?:server)?cert|acceptallcert|acceptinvalid|trustall|allowselfsigned|selfsigned|allowinsecure|(?:ssl|tls)loose|looseaccept|sslnoverify|allowinvalidcert|allowunverified|allowunauthorized|acceptuntrusted|allowuntrusted|dangerous|ignorehttpserrors?|ignorecertificateerrors?/;
 /** A negation before the checked thing: disableHostnameVerification, skipCertificateCheck, ignoreSslErrors. */
 const NEGATED = /(disable|skip|ignore|bypass|no|without|dont|donot)\w*?(verif|check|valid|cert|sslerror|tlserror)/;
 const MODE = /verificationmode|verifymode|sslverifymode|certreqs|sslcertreqs/;
@@ -95,7 +126,7 @@ const POSITIVE = /verify|verif|validatecert|validatessl|validatetls|sslvalidat|c
 const ENABLE = /(?:enable|use)(?:ssl|tls)|(?:ssl|tls)(?:enabled?)$/;
 const FALSY = /^(false|0[ul]{0,3}|no|off|none|\$false|nil|null|dword:0+)$/i;
 const TRUTHY = /^(true|1[ul]{0,3}|yes|on|\$true|dword:0*1)$/i;
-const NONE = /^(none|0[ul]{0,3}|:?verify_none|(openssl::ssl::|ssl\.)?(ssl_verify_none|verify_none|cert_none))$/i;
+const NONE = /^(none|0[ul]{0,3}|:?verify_none|cverifynone|(openssl::ssl::|ssl\.)?(ssl_verify_none|verify_none|cert_none))$/i;
 
 /** Whether `name op value` switches verification off. */
 export function disablesVerification(name: string, value: string): boolean {
@@ -140,7 +171,7 @@ function inComment(doc: Doc, at: number): boolean {
 /** The opposite literal in the same spelling: False → True, "false" → "true", 0 → 1, none → full. */
 /* CURLOPT_SSL_VERIFYHOST checks the host name only at 2; 1 is deprecated and treated like 2 by new curl only. */
 function enabling(value: string, negative: boolean, mode: boolean): string {
-  if (mode) return /^(none)$/i.test(value) ? (value === 'NONE' ? 'FULL' : 'full') : value.replace(/VERIFY_NONE/, 'VERIFY_PEER').replace(/CERT_NONE/, 'CERT_REQUIRED');
+  if (mode || /^(?::?verify_none|CVerifyNone)$/.test(value)) return modeEnabling(value);
   const want = !negative;
   const map: Record<string, [string, string]> = {
     false: ['false', 'true'], False: ['False', 'True'], FALSE: ['FALSE', 'TRUE'], true: ['false', 'true'], True: ['False', 'True'], TRUE: ['FALSE', 'TRUE'],
@@ -150,6 +181,12 @@ function enabling(value: string, negative: boolean, mode: boolean): string {
   };
   const pair = map[value] ?? ['false', 'true'];
   return want ? pair[1] : pair[0];
+}
+
+/** The verifying mode for a mode value: none → full, VERIFY_NONE → VERIFY_PEER, CERT_NONE → CERT_REQUIRED, Nim's CVerifyNone → CVerifyPeer, Erlang's verify_none → verify_peer. */
+function modeEnabling(value: string): string {
+  if (/^none$/i.test(value)) return value === 'NONE' ? 'FULL' : 'full';
+  return value.replace(/VERIFY_NONE/, 'VERIFY_PEER').replace(/CERT_NONE/, 'CERT_REQUIRED').replace(/CVerifyNone/, 'CVerifyPeer').replace(/verify_none/, 'verify_peer');
 }
 
 /** `os.environ['X'` as the setting matcher captures it, shown closed: `os.environ['X']`. */
@@ -166,7 +203,7 @@ function lastSegment(name: string): string {
  * A word every name that disablesVerification can accept holds, once separators are dropped (the
  * words of POSITIVE, NEGATIVE, NEGATED, MODE and ENABLE): most `name = value` pairs fail this at once.
  */
-const TLS_NAME = /verif|valid|ssl|tls|cert|check|unauthori|insecure|accept|trust|signed|loose|danger/i;
+const TLS_NAME = /verif|valid|ssl|tls|cert|check|unauthori|insecure|accept|trust|signed|loose|danger|httpserror/i;
 
 /** Whether a setting switches verification off by its name and value alone, wherever it applies. */
 function disables(st: Setting): boolean {
@@ -238,10 +275,14 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
   { re: /\bdanger_accept_invalid_(?:certs|hostnames)\s*\(\s*true\s*\)/g, what: 'danger_accept_invalid_certs(true)' },
   { re: /\bbadCertificateCallback\s*=\s*\([^)]*\)\s*(?:=>\s*true|\{\s*return\s+true)/g, what: 'a badCertificateCallback that accepts every certificate' },
   { re: /\.useCredential\s*,\s*URLCredential\s*\(\s*trust\s*:/g, what: 'a server-trust challenge answered without evaluation' },
+  { re: /NSURLSessionAuthChallengeUseCredential\s*,\s*\[\s*NSURLCredential\s+credentialForTrust\s*:/g, what: 'a server-trust challenge answered without evaluation' },
+  { re: /\bTLSSettingsSimple\s+True\b/g, what: 'TLSSettingsSimple True (certificate validation disabled)' },
+  { re: /['"]CertificateFilename['"]\s*,\s*(['"])\1/g, what: "weboptions 'CertificateFilename', '' (no certificate validation)" },
+  { re: /\.setOption\s*\(?\s*2\s*,\s*13056\b/g, what: 'setOption 2, 13056 (ignore all certificate errors)' },
 ];
 
 /** A word every idiom holds: the idioms are looked for only in files that have one. */
-export const IDIOM_ANCHOR = /badCertificateCallback|useCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts/;
+export const IDIOM_ANCHOR = /badCertificateCallback|useCredential|UseCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|TLSSettingsSimple|CertificateFilename|setOption/;
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
   if (!doc.fileMisp || !IDIOM_ANCHOR.test(doc.text)) return;

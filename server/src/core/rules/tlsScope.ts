@@ -138,7 +138,7 @@ export function callScopeRange(text: string, at: number): [number, number] {
   return [lineStartAt(text, open), close];
 }
 
-const FUNCTION_HEADER = /^[ \t]*(?:(?:export|public|private|protected|static|async|pub|func|def|function|fn|sub)\s+)+(?:\([^)]*\)\s*)?[A-Za-z_]\w*/gm;
+const FUNCTION_HEADER = /^[ \t]*(?:(?:export|public|private|protected|static|async|pub|func|def|function|fn|sub|class|struct|object|module)\s+)+(?:\([^)]*\)\s*)?[A-Za-z_]\w*/gm;
 
 /** Outside any call: from the header of the enclosing function (`func newES()`) down to the offset's line end, else the line. */
 function functionScopeRange(text: string, at: number): [number, number] {

@@ -1,0 +1,145 @@
+/**
+ * Values named by their context rather than by the word before them: a SQL dump's columns, a wrapper
+ * call's target or env var (typer, pydantic, Prefect), a name/value record (PowerShell DSC, ECS-style
+ * objects), Fluent Bit's `Key value` lines, base64 values outside Kubernetes Secrets, rich JSON
+ * notebook outputs and Redis protocol files.
+ */
+import * as assert from 'node:assert/strict';
+import { expectFindings, fakeKey, scan } from './helpers';
+
+const K = fakeKey(801);
+const K2 = fakeKey(802);
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('values named by their context', () => {
+  it('SQL dump: the CREATE TABLE column of a positional INSERT value names it', () => {
+    const sql = [
+      'CREATE TABLE `users` (',
+      '  `id` int(11) NOT NULL AUTO_INCREMENT,',
+      "  `email` varchar(255) NOT NULL DEFAULT '',",
+      '  `authkey` varchar(40) DEFAULT NULL,',
+      '  PRIMARY KEY (`id`)',
+      ') ENGINE=InnoDB;',
+      `INSERT INTO \`users\` VALUES (1,'admin@example.org','${K}'),(2,'it''s@example.org','${K2}');`,
+      '',
+    ].join('\n');
+    const f = expectFindings(sql, 'misp_dump.sql', [
+      { rule: 'plaintext-config-key', line: 7, text: K },
+      { rule: 'plaintext-config-key', line: 7, text: K2 },
+    ]);
+    assert.match(f[0].message, /users\.authkey/);
+  });
+
+  it('SQL dump: an explicit column list wins, and a non-key column is not a key', () => {
+    const sql = `INSERT INTO servers (name, url, authkey) VALUES ('CIRCL', 'https://misp.example.org', '${K}');\nINSERT INTO servers (name, url, uuid) VALUES ('x', 'https://misp.example.org', '${K2}');\n`;
+    expectFindings(sql, 'misp.sql', [{ rule: 'plaintext-config-key', line: 1, text: K }]);
+  });
+
+  it('typer option: envvar names the default; a wrapped False default is TLS off', () => {
+    const py = [
+      'from pymisp import PyMISP',
+      'import typer',
+      'def main(',
+      `    key: str = typer.Option("${K}", envvar="MISP_KEY"),`,
+      '    verify: bool = typer.Option(False, "--verify/--no-verify"),',
+      '):',
+      '    PyMISP("https://misp.example.org", key, verify)',
+      '',
+    ].join('\n');
+    const f = expectFindings(py, 'cli.py', [
+      { rule: 'hardcoded-key', line: 4, text: K },
+      { rule: 'tls-verify-disabled', line: 5, text: 'False' },
+    ]);
+    assert.match(f[0].message, /MISP_KEY/);
+  });
+
+  it('pydantic Field(default=False) is named by its field; another service class is not MISP', () => {
+    const py = [
+      'from pydantic import Field',
+      'from pydantic_settings import BaseSettings',
+      'class MispSettings(BaseSettings):',
+      '    url: str = Field("https://misp.example.org")',
+      '    verify_ssl: bool = Field(default=False)',
+      'class OpenCTISettings(BaseSettings):',
+      '    url: str = Field("https://opencti.example.org")',
+      '    ssl_verify: bool = Field(default=False)',
+      '',
+    ].join('\n');
+    expectFindings(py, 'settings.py', [{ rule: 'tls-verify-disabled', line: 5, text: 'False' }]);
+  });
+
+  it('Prefect Secret(value=…).save("misp-api-key") is named by the block it is saved as', () => {
+    const py = `from prefect.blocks.system import Secret\nSecret(value="${K}").save("misp-api-key", overwrite=True)\n`;
+    const f = expectFindings(py, 'blocks.py', [{ rule: 'hardcoded-key', line: 2, text: K }]);
+    assert.match(f[0].message, /misp-api-key/);
+  });
+
+  it('PowerShell DSC records: Name names Value, ValueName names ValueData', () => {
+    const ps = [
+      'Configuration MispAgent {',
+      '  Node localhost {',
+      "    Environment MispKey { Name = 'MISP_KEY'; Value = '" + K + "'; Ensure = 'Present' }",
+      '    Registry Tls {',
+      "      Key = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Corp\\MispAgent'",
+      "      ValueName = 'VerifyServerCertificate'",
+      "      ValueData = '0'",
+      '    }',
+      "    Registry Other { Key = 'HKLM\\SOFTWARE\\Corp\\MispAgent'; ValueName = 'LogLevel'; ValueData = '0' }",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    expectFindings(ps, 'MispAgent.ps1', [
+      { rule: 'hardcoded-key', line: 3, text: K },
+      { rule: 'tls-verify-disabled', line: 7, text: '0' },
+    ]);
+  });
+
+  it('an ECS-style { name, value } object in code is named by name', () => {
+    const ts = `const env = [{ name: "MISP_URL", value: "https://misp.example.org" }, { name: "MISP_KEY", value: "${K}" }];\n`;
+    const f = expectFindings(ts, 'stack.ts', [{ rule: 'hardcoded-key', line: 1, text: K }]);
+    assert.match(f[0].message, /MISP_KEY/);
+  });
+
+  it('Fluent Bit: Header Authorization KEY and tls.verify Off only in the MISP output', () => {
+    const conf = [
+      '[OUTPUT]',
+      '    Name        es',
+      '    Host        elastic.example.org',
+      '    tls.verify  Off',
+      '',
+      '[OUTPUT]',
+      '    Name        http',
+      '    Host        misp.example.org',
+      '    URI         /events/restSearch',
+      `    Header      Authorization ${K}`,
+      '    tls.verify  Off',
+      '',
+    ].join('\n');
+    expectFindings(conf, 'fluent-bit.conf', [
+      { rule: 'plaintext-config-key', line: 10, text: K },
+      { rule: 'tls-verify-disabled', line: 11, text: 'Off' },
+    ]);
+  });
+
+  it('a base64 value outside a Kubernetes Secret (consul kv export) is decoded', () => {
+    const enc = b64(K);
+    const json = JSON.stringify([{ key: 'soc/misp/api_key', flags: 0, value: enc }, { key: 'soc/misp/blob', flags: 0, value: b64('x'.repeat(10) + '\u00ff'.repeat(30)) }], null, 2);
+    const f = expectFindings(json, 'kv-export.json', [{ rule: 'plaintext-config-key', line: 5, text: enc }]);
+    assert.ok(!f[0].message.includes(K) && !f[0].message.includes(enc));
+    // Decoded, it is only a key under a name that says so.
+    expectFindings(JSON.stringify([{ key: 'soc/misp/build_id', value: enc }]), 'kv.json', []);
+  });
+
+  it('a rich JSON output of a notebook (application/json) is an output', () => {
+    const nb = JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, source: ['cfg'], outputs: [{ output_type: 'execute_result', metadata: {}, execution_count: 1, data: { 'application/json': { misp: { url: 'https://misp.example.org', key: K } } } }] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1);
+    const f = scan(nb, 'check.ipynb');
+    assert.deepEqual(f.map((x) => x.ruleId), ['key-in-notebook-output']);
+    assert.equal(nb.slice(f[0].start, f[0].end), K);
+  });
+
+  it('Redis protocol (appendonly.aof): the field before a bulk value names it', () => {
+    const aof = ['*4', '$4', 'HSET', '$20', 'soc:integration:misp', '$7', 'api_key', '$40', K, '*3', '$3', 'SET', '$4', 'uuid', '$40', K2, ''].join('\r\n');
+    expectFindings(aof, 'appendonly.aof', [{ rule: 'plaintext-config-key', line: 9, text: K }]);
+  });
+});
