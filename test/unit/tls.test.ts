@@ -43,6 +43,14 @@ describe('tls-verify-disabled', () => {
     expectFindings(`- module: threatintel\n  misp:\n    var.url: https://misp.example.org/events/restSearch\n    var.ssl.verification_mode: none\n`, 'filebeat.yml', [{ rule: 'tls-verify-disabled', line: 4, text: 'none' }]);
     expectFindings(`- name: pull from MISP\n  uri:\n    url: "{{ misp_url }}/events/index"\n    validate_certs: false\n`, 'roles/misp/tasks/main.yml', [{ rule: 'tls-verify-disabled', line: 4, text: 'false' }]);
   });
+  it('a server entry [url, key, false] in PyMISP argument order; a call with the same arguments is not one', () => {
+    const json = '{"misp": {"servers": [\n  ["https://misp.example.org", "${MISP_KEY}", false],\n  ["https://misp2.example.org", "${MISP_KEY_2}", true]\n]}}\n';
+    const f = expectFindings(json, 'puller.json', [{ rule: 'tls-verify-disabled', line: 2, text: 'false' }]);
+    assert.equal(f[0].fix?.type === 'tls' && f[0].fix.replacement, 'true');
+    expectFindings('SERVERS = [("https://misp.example.org", key, False)]\n', 'servers.py', [{ rule: 'tls-verify-disabled', line: 1, text: 'False' }]);
+    expectFindings('import misp_cache\nmisp_cache.put("https://misp.example.org", data, False)\n', 'cache.py', []);
+    expectFindings('{"mirrors": [["https://pypi.example.org", "simple", false]], "misp": "x"}\n', 'mirrors.json', []);
+  });
   it('disabled TLS in a comment is not reported', () => {
     expectFindings(`import pymisp\n# r = requests.get(misp_url, verify=False)\n`, 'c.py', []);
   });

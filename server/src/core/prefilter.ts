@@ -80,6 +80,8 @@ function tlsPossible(text: string, path: string, format: FormatId): boolean {
   if (IDIOM_WORD.test(text) && IDIOM_ANCHOR.test(text)) return true;
   if (hasOffFlag(text) || hasDisablingSetting(text, format)) return true;
   if (text.includes('PyMISP') && !pymispSslOff(text).next().done) return true;
+  // A server entry [url, key, false] (tls.ts serverTriples).
+  if (text.includes('://') && /,[ \t]*(?:false|False|FALSE)[ \t]*[\])]/.test(text)) return true;
   // Config formats are also judged by their parsed keys and values (a key with spaces, a value on
   // the next line, an nginx or XML setting without `=`, a Kubernetes `value:` named by its sibling
   // `name:`): a setting word with such a value near it may be one of those.

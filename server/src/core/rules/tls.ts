@@ -149,6 +149,7 @@ export function findTls(doc: Doc): TlsHit[] {
   const add = (h: TlsHit) => { if (!hits.has(h.start) && !inComment(doc, h.start)) hits.set(h.start, h); };
   settings(doc, add);
   idioms(doc, add);
+  serverTriples(doc, add);
   commandFlags(doc, add);
   curlrc(doc, add);
   pymispCalls(doc, add);
@@ -283,6 +284,25 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
 
 /** A word every idiom holds: the idioms are looked for only in files that have one. */
 export const IDIOM_ANCHOR = /badCertificateCallback|useCredential|UseCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|TLSSettingsSimple|CertificateFilename|setOption/;
+
+/**
+ * `["https://misp…", "<key>", false]`: a server list entry in PyMISP's own argument order (url, key, ssl),
+ * in a JSON/YAML flow list or a Python/JS tuple or array; a call's arguments (`f(url, key, False)`) are not.
+ */
+const SERVER_TRIPLE = /[[(][ \t]*(["'])(https?:\/\/[^"'\s]{1,200})\1[ \t]*,[ \t]*(?:(["'])[^"'\r\n]{1,200}\3|[A-Za-z_][\w.]{0,80})[ \t]*,[ \t]*(false|False|FALSE)[ \t]*[\])]/g;
+
+function serverTriples(doc: Doc, add: (h: TlsHit) => void): void {
+  const { text } = doc;
+  if (!doc.fileMisp || !text.includes('://')) return;
+  SERVER_TRIPLE.lastIndex = 0;
+  for (let m = SERVER_TRIPLE.exec(text); m; m = SERVER_TRIPLE.exec(text)) {
+    if (m[0][0] === '(' && /[\w$.]/.test(text[m.index - 1] ?? '')) continue;
+    if (!mentionsMisp(m[2])) continue;
+    const value = m[4];
+    const start = m.index + m[0].lastIndexOf(value);
+    add({ start, end: start + value.length, what: `[${m[1]}${m[2]}${m[1]}, …, ${value}] (the verify flag of a MISP server entry)`, fix: fixFor(doc, start, start + value.length, enabling(value, false, false)) });
+  }
+}
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {
   if (!doc.fileMisp || !IDIOM_ANCHOR.test(doc.text)) return;
