@@ -35,6 +35,52 @@ describe('values named by their context', () => {
     expectFindings(sql, 'misp.sql', [{ rule: 'plaintext-config-key', line: 1, text: K }]);
   });
 
+  it('SQL dump: a row is judged by itself, not by the dump mentioning MISP', () => {
+    const K3 = fakeKey(803);
+    const K4 = fakeKey(804);
+    const sql = [
+      '-- Database: intel_portal (feeds pulled from MISP nightly)',
+      'CREATE TABLE `sessions` (`id` varchar(40) NOT NULL, `token` varchar(40) NOT NULL, PRIMARY KEY (`id`));',
+      `INSERT INTO \`sessions\` VALUES ('${K}','${K2}');`,
+      'CREATE TABLE `integrations` (`id` int, `service` varchar(32), `url` varchar(255), `api_key` varchar(64));',
+      `INSERT INTO \`integrations\` VALUES (1,'shodanx','https://api.example.net','${K3}'),(2,'misp','https://misp.example.org','${K4}');`,
+      `INSERT INTO password_resets (email, reset_token) VALUES ('a@example.org','${fakeKey(805)}');`,
+      '',
+    ].join('\n');
+    expectFindings(sql, 'portal.sql', [{ rule: 'plaintext-config-key', line: 5, text: K4 }]);
+  });
+
+  it('SQL dump: a key inside a value and a key/value table keep the name in the row', () => {
+    const sql = [
+      `INSERT INTO wp_options (option_id, option_name, option_value, autoload) VALUES (812, 'misp_api_key', '${K}', 'yes');`,
+      `INSERT INTO connector_config (id, config) VALUES (3, '{"misp_url": "https://misp.corp", "misp_key": "${K2}"}');`,
+      `INSERT INTO wp_options (option_id, option_name, option_value, autoload) VALUES (813, 'api_key', '${fakeKey(806)}', 'yes');`,
+      '',
+    ].join('\n');
+    expectFindings(sql, 'wordpress.sql', [
+      { rule: 'plaintext-config-key', line: 1, text: K },
+      { rule: 'plaintext-config-key', line: 2, text: K2 },
+    ]);
+  });
+
+  it('SQL dump: PostgreSQL COPY … FROM stdin rows are named by the COPY column list', () => {
+    const sql = [
+      '-- PostgreSQL database dump',
+      'COPY public.users (id, email, authkey) FROM stdin;',
+      `1\tadmin@example.org\t${K}`,
+      `2\tit's@example.org\t${K2}`,
+      '\\.',
+      'COPY public.sessions (id, token) FROM stdin;',
+      `1\t${fakeKey(807)}`,
+      '\\.',
+      '',
+    ].join('\n');
+    expectFindings(sql, 'misp_pg.sql', [
+      { rule: 'plaintext-config-key', line: 3, text: K },
+      { rule: 'plaintext-config-key', line: 4, text: K2 },
+    ]);
+  });
+
   it('typer option: envvar names the default; a wrapped False default is TLS off', () => {
     const py = [
       'from pymisp import PyMISP',

@@ -9,12 +9,24 @@ const CREATE = /CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:[
 const INSERT = /(?:INSERT|REPLACE)\s+(?:(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE)\s+)*INTO\s+((?:[`"[]?[\w$]+[`"\]]?\.)?[`"[]?[\w$]+[`"\]]?)\s*(\([^()]*\))?\s*VALUES\s*/gi;
 const NOT_COLUMN = /^(?:PRIMARY|KEY|UNIQUE|CONSTRAINT|INDEX|FOREIGN|CHECK|FULLTEXT|SPATIAL|EXCLUDE|LIKE|PERIOD)\b/i;
 
-let cached: { text: string; columns: Map<number, string> } | undefined;
+/** Where a value of a dump goes: its `table.column`, and the row (the `(…)` tuple or COPY line) holding it. */
+export interface SqlValue {
+  column: string;
+  /** Offsets of the row; the end is set when the row closes (the text's end if it never does). */
+  row: { start: number; end: number };
+}
 
-/** Value offset (its opening quote) → `table.column`, for every quoted value of every INSERT row. */
-export function sqlValueColumns(text: string): Map<number, string> {
+const COPY = /^COPY\s+((?:[`"[]?[\w$]+[`"\]]?\.)?[`"[]?[\w$]+[`"\]]?)\s*\(([^()]*)\)\s*FROM\s+stdin\b[^\n]*\n/gim;
+
+let cached: { text: string; columns: Map<number, SqlValue> } | undefined;
+
+/**
+ * Value offset → its column and row, for every quoted value of every INSERT row (at its opening quote)
+ * and every field of a PostgreSQL `COPY … FROM stdin` block (at its first character).
+ */
+export function sqlValueColumns(text: string): Map<number, SqlValue> {
   if (cached?.text === text) return cached.columns;
-  const columns = new Map<number, string>();
+  const columns = new Map<number, SqlValue>();
   const tables = new Map<string, string[]>();
   if (/INSERT|REPLACE/i.test(text)) {
     CREATE.lastIndex = 0;
@@ -34,24 +46,50 @@ export function sqlValueColumns(text: string): Map<number, string> {
       INSERT.lastIndex = Math.max(end, m.index + m[0].length);
     }
   }
+  if (text.includes('COPY')) {
+    COPY.lastIndex = 0;
+    for (let m = COPY.exec(text); m; m = COPY.exec(text)) COPY.lastIndex = readCopyRows(text, COPY.lastIndex, bareName(m[1]), m[2].split(',').map((c) => bareName(c.trim())), columns);
+  }
   cached = { text, columns };
   return columns;
 }
 
-/** Reads `(…),(…);` rows from `at`, recording each quoted value's column; returns where reading stopped. */
-function readRows(text: string, at: number, cols: string[] | undefined, table: string, out: Map<number, string>): number {
+/** Reads the tab-separated lines of a COPY block from `at` to its `\.` line; returns where reading stopped. */
+function readCopyRows(text: string, at: number, table: string, cols: string[], out: Map<number, SqlValue>): number {
+  let ls = at;
+  while (ls < text.length) {
+    let le = text.indexOf('\n', ls);
+    if (le < 0) le = text.length;
+    const lineEnd = text[le - 1] === '\r' ? le - 1 : le;
+    if (text.startsWith('\\.', ls) && lineEnd - ls === 2) return le + 1;
+    const row = { start: ls, end: lineEnd };
+    let col = 0;
+    for (let f = ls; f <= lineEnd; col++) {
+      let fe = text.indexOf('\t', f);
+      if (fe < 0 || fe > lineEnd) fe = lineEnd;
+      if (cols[col]) out.set(f, { column: `${table}.${cols[col]}`, row });
+      f = fe + 1;
+    }
+    ls = le + 1;
+  }
+  return text.length;
+}
+
+/** Reads `(…),(…);` rows from `at`, recording each quoted value's column and row; returns where reading stopped. */
+function readRows(text: string, at: number, cols: string[] | undefined, table: string, out: Map<number, SqlValue>): number {
   let i = at;
   let depth = 0;
   let col = 0;
+  let row = { start: at, end: text.length };
   while (i < text.length) {
     const c = text[i];
     if (c === "'" || c === '"') {
-      if (depth === 1 && cols && cols[col]) out.set(i, `${table}.${cols[col]}`);
+      if (depth === 1 && cols && cols[col]) out.set(i, { column: `${table}.${cols[col]}`, row });
       i = stringEnd(text, i);
       continue;
     }
-    if (c === '(') { depth++; if (depth === 1) col = 0; }
-    else if (c === ')') { depth--; if (depth < 0) return i; }
+    if (c === '(') { depth++; if (depth === 1) { col = 0; row = { start: i, end: text.length }; } }
+    else if (c === ')') { depth--; if (depth === 0) row.end = i + 1; if (depth < 0) return i; }
     else if (c === ',' && depth === 1) col++;
     else if (c === ';' && depth === 0) return i + 1;
     i++;

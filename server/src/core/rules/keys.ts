@@ -10,7 +10,7 @@ import type { Doc } from '../doc';
 import { isCodeFormat, type CodeToken } from '../formats/code';
 import { isConfigFormat } from '../formats/detect';
 import type { Scalar } from '../formats/scalars';
-import { sqlValueColumns } from '../formats/sqlColumns';
+import { sqlValueColumns, type SqlValue } from '../formats/sqlColumns';
 import { ANSI_TAIL, enclosingCallOpen, goTagField, lastSegment, nameBefore, recordEntryName, wrapperName, type FoundName } from '../names';
 import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData, RuleId } from '../types';
@@ -40,7 +40,12 @@ interface Site {
   url: boolean;
   split: boolean;
   encoding?: 'base64';
+  /** The SQL dump row and column holding the value. */
+  sql?: SqlValue;
 }
+
+/** A key/value table's value column (`option_value`, `setting_value`, `value`): the row names what it holds. */
+const GENERIC_COLUMN = /\.(?:\w*_)?(?:value|val|data|content|text)$/i;
 
 const GENERIC_KEYS = new Set(['default', 'value', 'val', 'data', 'text', 'content', 'string']);
 const FIXTURE_COMMENT = /\b(fake|dummy|not a real|example key|test key|placeholder|mock)\b/i;
@@ -91,6 +96,12 @@ function place(doc: Doc, cand: Candidate): Site {
     const sc = findCovering(doc.scalars, cand.start);
     if (sc) return configSite(doc, cand, sc, base.url);
   }
+  const copied = doc.format === 'sql' ? sqlValueColumns(text).get(cand.start) : undefined;
+  if (copied && !GENERIC_COLUMN.test(copied.column)) {
+    // A field of a PostgreSQL `COPY users (…) FROM stdin;` row: raw data, whatever quotes it holds.
+    const bare = bareLiteral(text, cand);
+    return { ...base, sql: copied, where: 'bare', name: { name: copied.column, source: 'assign' }, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: false };
+  }
   if (doc.tokens) {
     const tok = findCovering(doc.tokens, cand.start);
     if (tok && tok.kind === 'string') {
@@ -104,11 +115,11 @@ function place(doc: Doc, cand: Candidate): Site {
         const w = open >= 0 ? wrapperName(text, open) : undefined;
         if (w) name = { name: w, source: 'assign' };
       }
-      if (doc.format === 'sql') {
-        // A row of a dump: the column names the value (`users.authkey`).
-        const column = sqlValueColumns(text).get(tok.start);
-        if (column) name = { name: column, source: 'assign' };
-      }
+      const sql = doc.format === 'sql' ? sqlValueColumns(text).get(tok.start) : undefined;
+      // A row of a dump: the column names a whole value (`users.authkey`); a key inside a value (JSON in a
+      // column) keeps the name written before it, and a key/value table's value column (`wp_options.option_value`)
+      // the name in the row before it.
+      if (sql && inner.trim() === '' && !GENERIC_COLUMN.test(sql.column)) name = { name: sql.column, source: 'assign' };
       if (name && /^(value|valuedata|data)$/i.test(name.name)) {
         // A name/value record: DSC `Environment { Name = 'MISP_KEY'; Value = '…' }`, `{ name: "MISP_KEY", value: "…" }`.
         const r = recordEntryName(text, tok.start);
@@ -118,7 +129,7 @@ function place(doc: Doc, cand: Candidate): Site {
         const field = goTagField(text, cand.start);
         if (field) name = { name: field, source: 'assign' };
       }
-      return { ...base, where: 'string', name, literalStart: tok.start, literalEnd: tok.end, quote: tok.quote, embedded: !onlySpace(text, tok.contentStart, cand.start) || !onlySpace(text, cand.end, tok.contentEnd), command: isCommandContext(doc, cand.start, tok) };
+      return { ...base, sql, where: 'string', name, literalStart: tok.start, literalEnd: tok.end, quote: tok.quote, embedded: !onlySpace(text, tok.contentStart, cand.start) || !onlySpace(text, cand.end, tok.contentEnd), command: isCommandContext(doc, cand.start, tok) };
     }
     if (tok && tok.kind === 'comment') {
       return { ...base, where: 'comment', name: bareName(text, cand.start), literalStart: cand.start, literalEnd: cand.end, quote: '', embedded: true, command: false };
@@ -270,7 +281,9 @@ function isMispKey(doc: Doc, site: Site): boolean {
   const used = nm !== undefined && doc.usedAsKey().has(lastSegment(nm).toLowerCase());
   const calleeMisp = site.name?.source === 'call' && /misp/i.test(nm ?? '');
   const pathMisp = pathMentionsMisp(site.path);
-  const ctxMisp = doc.fileMisp || pathMisp;
+  // A dump's row is judged by itself: a file about MISP (a MISP database) makes MISP's own `authkey`
+  // columns keys, not every token column of every table (sessions, password resets, other services).
+  const ctxMisp = site.sql ? pathMisp || sqlRowMisp(doc, site.sql) || (doc.fileMisp && /\.authkey$/i.test(site.sql.column)) : doc.fileMisp || pathMisp;
   if (site.url) return urlIsKey(doc, site, info.keyish);
   // Only where MISP is named: prefilter.ts skips files with hex digests and no MISP (keep in step).
   if (isHexDigest(value)) return (info.misp && info.keyish) || (auth && ctxMisp) || (pathMisp && info.keyish && !info.notKey);
@@ -285,6 +298,11 @@ function isMispKey(doc: Doc, site: Site): boolean {
   if (siblings !== undefined && looksRandom(value) && siblings.mispHost) return true;
   if (doc.output && doc.fileMisp && looksRandom(value)) return true;
   return false;
+}
+
+/** The table or the row of a SQL dump's value names MISP (`misp_settings`, `('misp', 'https://misp…', '…')`). */
+function sqlRowMisp(doc: Doc, sql: SqlValue): boolean {
+  return mentionsMisp(sql.column) || mentionsMisp(doc.text.slice(sql.row.start, Math.min(sql.row.end, sql.row.start + 4000)));
 }
 
 /** A comment on the key's line says it is not real (`# fake key for the tests`). */
