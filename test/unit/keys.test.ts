@@ -47,6 +47,9 @@ describe('key rules: program source (hardcoded-key)', () => {
     expectFindings(`#!/bin/sh\nexport MISP_KEY=${K}\ncurl -H "Authorization: $MISP_KEY" https://misp.example.org/events/index\n`, 'run.sh', [{ rule: 'hardcoded-key', line: 2, text: K }]);
     expectFindings(`#!/bin/bash\ncurl -s \\\n  -H "Authorization: ${K}" \\\n  https://misp.example.org/events/restSearch\n`, 'pull.sh', [{ rule: 'key-in-command-line', line: 3, text: K }]);
     expectFindings(`misp-feeder --misp-url https://misp.example.org --misp-key ${K} --out x\n`, 'cron.sh', [{ rule: 'key-in-command-line', line: 1, text: K }]);
+    // A `;` inside an earlier argument (a cookie, form data) separates no statements.
+    expectFindings(`curl -s -b "session=abc; lang=en" -d 'a=1;b=2' -H "Authorization: ${K}" https://misp.example.org/events/index\n`, 'pull.sh', [{ rule: 'key-in-command-line', line: 1, text: K }]);
+    expectFindings(`cd /opt/misp; MISP_KEY=${K} ./pull.sh\n`, 'run.sh', [{ rule: 'hardcoded-key', line: 1, text: K }]);
   });
   it('a command string inside program source is key-in-command-line', () => {
     expectFindings(`import os\nos.system("curl -H 'Authorization: ${K}' https://misp.example.org/events/index")\n`, 'x.py', [{ rule: 'key-in-command-line', line: 2, text: K }]);

@@ -240,8 +240,8 @@ function isCommandContext(doc: Doc, at: number, tok?: CodeToken): boolean {
     if (SHELL_ASSIGN.test(stmt.text)) return false;
     // A later assignment on the line: `cd /opt; MISP_KEY=…`, a PowerShell hashtable or DSC block
     // `Environment MispKey { Name = 'MISP_KEY'; Value = '…' }`.
-    const before = stmt.text.slice(0, at - stmt.start);
-    const cut = Math.max(before.lastIndexOf(';'), format === 'powershell' ? before.lastIndexOf('{') : -1);
+    // Only a `;` or `{` outside quotes separates statements: not the one in `-b "a=1; b=2"` before `-H "Authorization: …"`.
+    const cut = lastStatementBreak(stmt.text, at - stmt.start, format === 'powershell');
     return cut < 0 || !SHELL_ASSIGN.test(stmt.text.slice(cut + 1));
   }
   if (tok) {
@@ -250,6 +250,23 @@ function isCommandContext(doc: Doc, at: number, tok?: CodeToken): boolean {
     if (/(["'])(curl|wget)\1\s*,/.test(text.slice(Math.max(0, tok.start - 300), tok.start))) return true;
   }
   return false;
+}
+
+/** The offset of the last `;` (and, in PowerShell, `{`) before `end` that is outside quotes, or -1. */
+function lastStatementBreak(line: string, end: number, powershell: boolean): number {
+  const esc = powershell ? '`' : '\\';
+  let quote = '';
+  let cut = -1;
+  for (let i = 0; i < end; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === esc && quote === '"') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === esc) i++;
+    else if (c === ';' || (powershell && c === '{')) cut = i;
+  }
+  return cut;
 }
 
 /** The logical line (joined over backslash continuations) holding an offset. */
