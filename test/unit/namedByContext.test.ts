@@ -184,6 +184,12 @@ describe('values named by their context', () => {
     assert.equal(nb.slice(f[0].start, f[0].end), K);
   });
 
+  it('a rich JSON output names its values: an attribute value or a hash field of a MISP notebook is no key', () => {
+    const out = { 'application/json': [{ Attribute: { type: 'text', value: K } }, { data: { id: 'x', attributes: { vhash: K2 } } }], 'text/plain': ['[...]'] };
+    const nb = JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, source: ["misp.search(controller='attributes', value='x')"], outputs: [{ output_type: 'execute_result', metadata: {}, execution_count: 1, data: out }] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1);
+    assert.deepEqual(scan(nb, 'hunt.ipynb'), []);
+  });
+
   it('Redis protocol (appendonly.aof): the field before a bulk value names it', () => {
     const aof = ['*4', '$4', 'HSET', '$20', 'soc:integration:misp', '$7', 'api_key', '$40', K, '*3', '$3', 'SET', '$4', 'uuid', '$40', K2, ''].join('\r\n');
     expectFindings(aof, 'appendonly.aof', [{ rule: 'plaintext-config-key', line: 9, text: K }]);

@@ -313,7 +313,9 @@ function isMispKey(doc: Doc, site: Site): boolean {
   if ((info.keyish || auth || used || calleeMisp) && ctxMisp) return true;
   // ["https://misp…", "<key>", false]: a random value next to a MISP URL, under a name that says nothing else.
   if (siblings !== undefined && looksRandom(value) && siblings.mispHost) return true;
-  if (doc.output && doc.fileMisp && looksRandom(value)) return true;
+  // A random value in an output of a MISP notebook, unless the output is a structure (rich JSON, a printed
+  // dict) whose name for the value says something else (`"value"` of an attribute, `"vhash"`).
+  if (doc.output && doc.fileMisp && looksRandom(value) && (nm === undefined || !/^\s*[{[]/.test(doc.text))) return true;
   return false;
 }
 
