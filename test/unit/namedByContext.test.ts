@@ -168,6 +168,40 @@ describe('values named by their context', () => {
     ]);
   });
 
+  it('Fluent Bit: an output to another host is not MISP even if an input reads MISP logs', () => {
+    const conf = [
+      '[INPUT]',
+      '    Name   tail',
+      '    Path   /var/log/misp/*.log',
+      '',
+      '[OUTPUT]',
+      '    Name        http',
+      '    Match       *',
+      '    Host        logs.example.com',
+      `    Header      Authorization ${K}`,
+      '    tls.verify  Off',
+      '',
+    ].join('\n');
+    expectFindings(conf, 'fluent-bit.conf', []);
+  });
+
+  it('Fluent Bit YAML: header: Authorization KEY is named by its header, per output', () => {
+    const yaml = [
+      'pipeline:',
+      '  outputs:',
+      '    - name: http',
+      '      host: misp.example.org',
+      '      uri: /sightings/add',
+      `      header: Authorization ${K}`,
+      '    - name: http',
+      '      host: logs.example.com',
+      `      header: Authorization ${K2}`,
+      '      tls.verify: off',
+      '',
+    ].join('\n');
+    expectFindings(yaml, 'fluent-bit.yaml', [{ rule: 'plaintext-config-key', line: 6, text: K }]);
+  });
+
   it('a base64 value outside a Kubernetes Secret (consul kv export) is decoded', () => {
     const enc = b64(K);
     const json = JSON.stringify([{ key: 'soc/misp/api_key', flags: 0, value: enc }, { key: 'soc/misp/blob', flags: 0, value: b64('x'.repeat(10) + '\u00ff'.repeat(30)) }], null, 2);

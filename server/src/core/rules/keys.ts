@@ -148,8 +148,12 @@ function place(doc: Doc, cand: Candidate): Site {
 function configSite(doc: Doc, cand: Candidate, sc: Scalar, url: boolean): Site {
   const inner = doc.text.slice(sc.start, cand.start).replace(ANSI_TAIL, '');
   let name: FoundName | undefined;
-  if (inner.trim() !== '') name = nameBefore(doc.text, sc.start, inner);
-  else if (sc.key !== undefined) {
+  if (inner.trim() !== '') {
+    name = nameBefore(doc.text, sc.start, inner);
+    // Fluent Bit's YAML config: `header: Authorization KEY` (a header and its value in one setting).
+    const h = name || sc.key === undefined || !/^(?:header|headers|add_header|http_header)$/i.test(lastSegment(sc.key)) ? undefined : /^\s*([A-Za-z][\w-]*)[ \t]+$/.exec(inner);
+    if (h) name = { name: h[1], source: 'header' };
+  } else if (sc.key !== undefined) {
     let k = sc.key;
     if (GENERIC_KEYS.has(k.toLowerCase()) && sc.path.length >= 2) k = sc.path[sc.path.length - 2];
     name = { name: k, source: 'assign' };
@@ -309,7 +313,8 @@ function isMispKey(doc: Doc, site: Site): boolean {
   if (info.misp && (info.keyish || calleeMisp)) return true;
   const siblings = site.scalar && site.scalar.group !== undefined ? siblingFacts(doc, site.scalar) : undefined;
   // A password in <server><id>nexus</id>: the block is about another service even if the file mentions MISP.
-  if (siblings !== undefined && !auth && !used && !pathMisp && !siblings.mentionsMisp && siblings.aboutOther) return false;
+  // A Fluent Bit output section is one destination: its Authorization header goes to its own Host.
+  if (siblings !== undefined && !used && !pathMisp && !siblings.mentionsMisp && siblings.aboutOther) return false;
   if ((info.keyish || auth || used || calleeMisp) && ctxMisp) return true;
   // ["https://misp…", "<key>", false]: a random value next to a MISP URL, under a name that says nothing else.
   if (siblings !== undefined && looksRandom(value) && siblings.mispHost) return true;

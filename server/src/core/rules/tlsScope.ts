@@ -16,6 +16,8 @@ export interface TlsHit {
 }
 
 const OTHER_HOST = /https?:\/\/([\w.-]+)/g;
+/** `host=name` in a block's text (see groupText): a DNS name with a dot, not an address or a template. */
+const BARE_HOST = /(?:^|\s)(?:host|hostname|server_?name)=([A-Za-z][\w-]*(?:\.[\w-]+)*\.[A-Za-z]{2,})(?=\s|$)/gi;
 
 /** Is this place about MISP (and not about another service)? Judged by the name, the config path, then the nearest scope. */
 export function mispContext(doc: Doc, at: number, name: string, path: readonly string[] = [], sc?: Scalar): boolean {
@@ -62,6 +64,9 @@ export function urlHosts(scope: string): Array<{ host: string; url: string }> {
 export function aboutOtherService(scope: string): boolean {
   OTHER_HOST.lastIndex = 0;
   for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1])) return true;
+  // A bare host setting of the block (Fluent Bit's `Host logs.example.com`, an ini `host = db.example.com`).
+  BARE_HOST.lastIndex = 0;
+  for (let m = BARE_HOST.exec(scope); m; m = BARE_HOST.exec(scope)) if (!/misp/i.test(m[1])) return true;
   const idents = new Set(scope.match(/[A-Za-z_][\w]*/g) ?? []);
   for (const id of idents) if (namesOtherService(id)) return true;
   return false;
