@@ -31,6 +31,11 @@ describe('tls-verify-disabled', () => {
     expectFindings(`# MISP sync helper\ncurl --config - <<EOF\nurl = "https://grafana.internal/api/health"\ninsecure\nEOF\n`, 'g.sh', []);
     expectFindings(`curl --config - <<EOF\nurl = "https://misp.example.org/events/index"\nEOF\ninsecure\n`, 'h.sh', []);
   });
+  it('a bare host of a config block names its destination; host=args.host in code does not', () => {
+    expectFindings('# MISP sync\n[database]\nhost = db.example.com\nssl_verify = false\n', 'misp-sync.ini', []);
+    expectFindings('import urllib3\n# pulls events from MISP\npool = urllib3.HTTPSConnectionPool(\n    port=443,\n    cert_reqs="CERT_NONE",\n    host=args.host\n)\npool.request("GET", "/events/index")\n', 'pull.py', [{ rule: 'tls-verify-disabled', line: 5, text: 'CERT_NONE' }]);
+  });
+
   it('the message closes a subscripted name (os.environ[\'X\'] = \'False\')', () => {
     const [f] = expectFindings(`import os\nos.environ['MISP_URL'] = 'https://misp.example.org'\nos.environ['MISP_SSL_VERIFY'] = 'False'\n`, 'c.py', [{ rule: 'tls-verify-disabled', line: 3, text: 'False' }]);
     assert.match(f.message, /os\.environ\['MISP_SSL_VERIFY'\] = 'False'/);

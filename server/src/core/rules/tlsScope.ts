@@ -48,7 +48,7 @@ function scopeAboutMisp(doc: Doc, scope: string, sc?: Scalar): boolean {
   if (!hosts.length && sc?.parentGroup !== undefined) hosts = urlHosts(groupText(doc, sc.parentGroup) ?? '');
   if (hosts.length) return hosts.some((h) => /misp/i.test(h.host) || hasMispEndpoint(h.url));
   if (mentionsMisp(scope)) return true;
-  if (aboutOtherService(scope)) return false;
+  if (aboutOtherService(scope, sc?.group !== undefined)) return false;
   return doc.fileMisp;
 }
 
@@ -61,12 +61,13 @@ export function urlHosts(scope: string): Array<{ host: string; url: string }> {
 }
 
 /** True when a scope names another host or service (a URL to a non-MISP host, VT_KEY, virustotal ...). */
-export function aboutOtherService(scope: string): boolean {
+export function aboutOtherService(scope: string, block = false): boolean {
   OTHER_HOST.lastIndex = 0;
   for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1])) return true;
-  // A bare host setting of the block (Fluent Bit's `Host logs.example.com`, an ini `host = db.example.com`).
+  // A bare host setting of a config block (Fluent Bit's `Host logs.example.com`, an ini `host = db.example.com`);
+  // in code `host=args.host` is an expression.
   BARE_HOST.lastIndex = 0;
-  for (let m = BARE_HOST.exec(scope); m; m = BARE_HOST.exec(scope)) if (!/misp/i.test(m[1])) return true;
+  if (block) for (let m = BARE_HOST.exec(scope); m; m = BARE_HOST.exec(scope)) if (!/misp/i.test(m[1])) return true;
   const idents = new Set(scope.match(/[A-Za-z_][\w]*/g) ?? []);
   for (const id of idents) if (namesOtherService(id)) return true;
   return false;
@@ -92,7 +93,7 @@ export function siblingFacts(doc: Doc, sc: Scalar): SiblingFacts {
   let f = byGroup.get(g);
   if (!f) {
     const text = siblingsText(doc, sc);
-    f = { mentionsMisp: mentionsMisp(text), aboutOther: aboutOtherService(text), mispHost: urlHosts(text).some((h) => /misp/i.test(h.host)) };
+    f = { mentionsMisp: mentionsMisp(text), aboutOther: aboutOtherService(text, true), mispHost: urlHosts(text).some((h) => /misp/i.test(h.host)) };
     byGroup.set(g, f);
   }
   return f;
