@@ -36,6 +36,21 @@ describe('tls-verify-disabled', () => {
     expectFindings('import urllib3\n# pulls events from MISP\npool = urllib3.HTTPSConnectionPool(\n    port=443,\n    cert_reqs="CERT_NONE",\n    host=args.host\n)\npool.request("GET", "/events/index")\n', 'pull.py', [{ rule: 'tls-verify-disabled', line: 5, text: 'CERT_NONE' }]);
   });
 
+  it('verify_email, verify_checksums, revocation checks: not the peer certificate', () => {
+    const py = [
+      'from pymisp import PyMISP',
+      'from pydantic import Field',
+      'verify_email = False',
+      'class Settings(BaseSettings):',
+      '    verify_checksums: bool = Field(default=False)',
+      '    verify_signature: bool = typer.Option(False, "--verify-signature")',
+      '    verify_ssl: bool = Field(default=False)',
+      '',
+    ].join('\n');
+    expectFindings(py, 'settings.py', [{ rule: 'tls-verify-disabled', line: 7, text: 'False' }]);
+    expectFindings("# MISP agent\nRegistry Crl { Key = 'HKLM:\\SOFTWARE\\Corp'; ValueName = 'CheckCertificateRevocation'; ValueData = '0' }\n", 'agent.ps1', []);
+  });
+
   it('the message closes a subscripted name (os.environ[\'X\'] = \'False\')', () => {
     const [f] = expectFindings(`import os\nos.environ['MISP_URL'] = 'https://misp.example.org'\nos.environ['MISP_SSL_VERIFY'] = 'False'\n`, 'c.py', [{ rule: 'tls-verify-disabled', line: 3, text: 'False' }]);
     assert.match(f.message, /os\.environ\['MISP_SSL_VERIFY'\] = 'False'/);

@@ -130,8 +130,11 @@ const NONE = /^(none|0[ul]{0,3}|:?verify_none|cverifynone|(openssl::ssl::|ssl\.)
 
 /** Whether `name op value` switches verification off. */
 export function disablesVerification(name: string, value: string): boolean {
-  const joined = words(name).join('');
+  const ws = words(name);
+  const joined = ws.join('');
   if (/redirect|hsts|warning|warn|log/.test(joined)) return false;
+  // verify_email, verify_checksums, CheckCertificateRevocation: checks of something other than the peer's certificate.
+  if (ws.some((w) => NOT_PEER_CHECK.has(w))) return false;
   if (MODE.test(joined)) return NONE.test(value);
   if (NEGATIVE.test(joined) || NEGATED.test(joined)) return TRUTHY.test(value);
   // misp_enable_ssl = False (CrowdStrike's MISP import, PyMISP's ssl flag): TLS off for MISP. Only for MISP's own
@@ -140,6 +143,8 @@ export function disablesVerification(name: string, value: string): boolean {
   if (POSITIVE.test(joined)) return FALSY.test(value) || /^(verify_none|cert_none)$/i.test(value.replace(/^.*[.:]/, ''));
   return false;
 }
+
+const NOT_PEER_CHECK = new Set(['email', 'emails', 'mail', 'checksum', 'checksums', 'signature', 'signatures', 'sig', 'integrity', 'hash', 'hashes', 'password', 'phone', 'otp', 'jwt', 'gpg', 'pgp', 'sha', 'sha1', 'sha256', 'md5', 'digest', 'revocation', 'crl', 'ocsp', 'captcha', 'recaptcha', 'webhook', 'payload', 'schema', 'account', 'user', 'signup']);
 
 const BARE_SSL = /^(ssl|tls|verifycert|sslverify)$/i;
 
