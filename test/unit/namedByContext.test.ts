@@ -202,6 +202,11 @@ describe('values named by their context', () => {
     expectFindings(yaml, 'fluent-bit.yaml', [{ rule: 'plaintext-config-key', line: 6, text: K }]);
   });
 
+  it('a daemon config without operators (redis.conf for MISP) is no Fluent Bit file: its lines are not settings', () => {
+    const conf = `# redis for the MISP workers\nbind 127.0.0.1\nmasterauth ${K}\nrequirepass ${K2}\n`;
+    expectFindings(conf, 'redis/redis.conf', []);
+  });
+
   it('a base64 value outside a Kubernetes Secret (consul kv export) is decoded', () => {
     const enc = b64(K);
     const json = JSON.stringify([{ key: 'soc/misp/api_key', flags: 0, value: enc }, { key: 'soc/misp/blob', flags: 0, value: b64('x'.repeat(10) + '\u00ff'.repeat(30)) }], null, 2);

@@ -22,7 +22,7 @@ import { RULES } from './rules/metadata';
 import { findTls } from './rules/tls';
 import { isSuppressed, readSuppressions } from './suppress';
 import { lineStarts, lineOf } from './text';
-import type { Finding, FixData, FormatId, Notice, RuleId, ScanInput, ScanOptions, ScanReport, Severity } from './types';
+import type { Finding, FixData, Flavor, FormatId, Notice, RuleId, ScanInput, ScanOptions, ScanReport, Severity } from './types';
 
 const FORMAT_NAMES: Partial<Record<FormatId, string>> = { nginx: 'nginx config', yaml: 'YAML', json: 'JSON', toml: 'TOML', hocon: 'HOCON', hcl: 'HCL', logstash: 'Logstash config', xml: 'XML', ipynb: 'notebook' };
 
@@ -139,7 +139,7 @@ function analyzeUnsafe(original: string, input: ScanInput, options: ScanOptions)
     const doc: Doc = { ...base, text };
     if (isCodeFormat(format)) doc.tokens = lexCode(text, format);
     else {
-      const view = structured(text, format, notices);
+      const view = structured(text, format, notices, flavor);
       if (view) { doc.scalars = view.scalars; doc.encoded = encodedValues(view.scalars, (view as { encoded?: Doc['encoded'] }).encoded); }
     }
     for (const hit of analyse(doc)) raw.push({ hit });
@@ -153,12 +153,12 @@ export function scanText(text: string, input: ScanInput = {}, options: ScanOptio
   return analyzeText(text, input, options).findings;
 }
 
-function parseStructured(text: string, format: FormatId): StructuredView | undefined {
+function parseStructured(text: string, format: FormatId, flavor?: Flavor): StructuredView | undefined {
   switch (format) {
     case 'yaml': return yamlView(text);
     case 'json': return jsonView(text);
     case 'toml': return { ...lineView(text, 'toml'), error: tomlError(text) };
-    case 'ini': return lineView(text, 'ini');
+    case 'ini': return lineView(text, 'ini', { spaced: flavor === 'fluent-bit' });
     case 'properties': return lineView(text, 'properties');
     case 'dotenv': return lineView(text, 'dotenv');
     case 'hocon': case 'hcl': case 'logstash': return bracesView(text);
@@ -168,11 +168,11 @@ function parseStructured(text: string, format: FormatId): StructuredView | undef
   }
 }
 
-function structured(text: string, format: FormatId, notices: Notice[]): StructuredView | undefined {
+function structured(text: string, format: FormatId, notices: Notice[], flavor?: Flavor): StructuredView | undefined {
   if (format === 'dockerfile') return undefined;
   let view: StructuredView | undefined;
   try {
-    view = parseStructured(text, format);
+    view = parseStructured(text, format, flavor);
   } catch (e) {
     // Parsers can throw on pathological input (deep nesting overflows the stack); keep going line by line.
     view = { scalars: [], error: { message: `parser failed: ${String((e as Error)?.message ?? e)}` } };

@@ -10,7 +10,7 @@ export type LineDialect = 'dotenv' | 'ini' | 'toml' | 'properties' | 'fallback';
 const LINE = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
 
 /** Reads `key = value` lines, `[section]` headers and comments; values keep their source offsets. */
-export function lineView(text: string, dialect: LineDialect): StructuredView {
+export function lineView(text: string, dialect: LineDialect, opts: { spaced?: boolean } = {}): StructuredView {
   const scalars: Scalar[] = [];
   let section: string[] = [];
   let pendingKey: { key: string; path: string[] } | undefined;
@@ -37,7 +37,7 @@ export function lineView(text: string, dialect: LineDialect): StructuredView {
       if (!cont) pendingKey = undefined;
       continue;
     }
-    const kv = keyValue(line, dialect);
+    const kv = keyValue(line, dialect, opts.spaced === true);
     if (!kv) continue;
     const { indent, key } = kv;
     let vStart = lineStart + kv.valueAt;
@@ -85,7 +85,7 @@ const DOTENV_KEY = /^(\s*)(?:export\s+)?([A-Za-z_][\w.-]*)[ \t]*=[ \t]*/;
 const PROPERTIES_KEY = /^(\s*)((?:\\.|[^=:\s\\])+)[ \t]*[=:\s][ \t]*/;
 
 /** The key of a `key = value` line and where its value starts, or undefined. Linear in the line. */
-function keyValue(line: string, dialect: LineDialect): { indent: number; key: string; valueAt: number } | undefined {
+function keyValue(line: string, dialect: LineDialect, spaced: boolean): { indent: number; key: string; valueAt: number } | undefined {
   if (dialect === 'dotenv' || dialect === 'properties') {
     const m = (dialect === 'dotenv' ? DOTENV_KEY : PROPERTIES_KEY).exec(line);
     return m ? { indent: m[1].length, key: m[2].trim(), valueAt: m[0].length } : undefined;
@@ -111,16 +111,17 @@ function keyValue(line: string, dialect: LineDialect): { indent: number; key: st
   key = key.trim();
   if (!key) return undefined;
   const sep = line.startsWith('=>', i) || line.startsWith(':=', i) ? 2 : line[i] === '=' || line[i] === ':' ? 1 : 0;
-  if (!sep) return dialect === 'ini' ? spacedKeyValue(line, indent) : undefined;
+  if (!sep) return spaced ? spacedKeyValue(line, indent) : undefined;
   i += sep;
   while (line[i] === ' ' || line[i] === '\t') i++;
   return { indent, key, valueAt: i };
 }
 
 /**
- * A `Key value` line with no operator, as Fluent Bit, Apache and many daemons write their settings
- * (`Host misp.example.com`, `tls.verify Off`). Fluent Bit's `Header Authorization KEY` names the value
- * by its header. Only a word key followed by a value counts.
+ * A `Key value` line with no operator, as Fluent Bit writes its settings (`Host misp.example.com`,
+ * `tls.verify Off`); `Header Authorization KEY` names the value by its header. Only for files known to
+ * be written so (`spaced`): elsewhere (redis.conf `masterauth …`) a line without an operator is no
+ * setting the rules know.
  */
 function spacedKeyValue(line: string, indent: number): { indent: number; key: string; valueAt: number } | undefined {
   const m = /^[ \t]*([A-Za-z_][\w.\-]*)[ \t]+(?=\S)/.exec(line);

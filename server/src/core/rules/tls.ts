@@ -77,15 +77,18 @@ function* settingMatches(text: string, format?: FormatId): Generator<Setting> {
     yield { index: e.start, name: e.name, op, quote, value, valueStart: opAt + m[0].length - value.length - quote.length };
   }
   // A wrapper's positional default: `verify: bool = typer.Option(False, "--verify/--no-verify")`.
-  WRAPPED_DEFAULT.lastIndex = 0;
-  for (let m = WRAPPED_DEFAULT.exec(text); m; m = WRAPPED_DEFAULT.exec(text)) {
-    const open = m.index + m[0].indexOf('(');
+  // Found from the `(` (a literal first character is what regular expressions scan fastest), the call name checked after.
+  BOOL_ARG.lastIndex = 0;
+  for (let m = BOOL_ARG.exec(text); m; m = BOOL_ARG.exec(text)) {
+    const open = m.index;
+    if (!WRAPPER_CALL.test(text.slice(Math.max(0, open - 24), open))) continue;
     const name = wrapperName(text, open);
-    if (name) yield { index: targetAt(text, name, open, m.index), name, op: '=', quote: '', value: m[1], valueStart: m.index + m[0].length - m[1].length };
+    if (name) yield { index: targetAt(text, name, open, open), name, op: '=', quote: '', value: m[1], valueStart: m.index + m[0].length - m[1].length };
   }
 }
 
-const WRAPPED_DEFAULT = /\b(?:Option|Argument|Field|field|option|argument|attrib|Parameter)\s*\(\s*(False|True|false|true)(?=\s*[,)])/g;
+const BOOL_ARG = /\([ \t]*(False|True|false|true)(?=\s*[,)])/g;
+const WRAPPER_CALL = /\b(?:Option|Argument|Field|field|option|argument|attrib|Parameter)\s*$/;
 
 /**
  * The setting a generic name stands for: a wrapper's `default=` (`verify_ssl: bool = Field(default=False)`)
