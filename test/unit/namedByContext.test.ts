@@ -120,6 +120,27 @@ describe('values named by their context', () => {
     assert.match(f[0].message, /misp-api-key/);
   });
 
+  it('click: a decorator option is named by its long flag', () => {
+    const py = ['import click', 'from pymisp import PyMISP', '@click.command()', '@click.option("--verify/--no-verify", default=False)', `@click.option("--misp-key", default="${K}")`, 'def main(verify, misp_key):', '    PyMISP("https://misp.example.org", misp_key, verify)', ''].join('\n');
+    const f = expectFindings(py, 'cli.py', [
+      { rule: 'tls-verify-disabled', line: 4, text: 'False' },
+      { rule: 'hardcoded-key', line: 5, text: K },
+    ]);
+    assert.match(f[1].message, /--misp-key/);
+  });
+
+  it('CloudFormation parameters: ParameterKey names ParameterValue (JSON and YAML)', () => {
+    const json = JSON.stringify([{ ParameterKey: 'MispUrl', ParameterValue: 'https://misp.example.org' }, { ParameterKey: 'MispApiKey', ParameterValue: K }, { ParameterKey: 'BuildId', ParameterValue: K2 }], null, 2);
+    const f = expectFindings(json, 'cfn/params.json', [{ rule: 'plaintext-config-key', line: 8, text: K }]);
+    assert.match(f[0].message, /MispApiKey/);
+    expectFindings(`Parameters:\n  - ParameterKey: MispApiKey\n    ParameterValue: ${K}\n`, 'cfn/params.yaml', [{ rule: 'plaintext-config-key', line: 3, text: K }]);
+  });
+
+  it('a record is named by its most specific field: ValueName over Name over Key', () => {
+    const ps = `# MISP agent\n$r = @{ Key = 'Agent'; Name = 'MispAgent'; ValueName = 'VerifyServerCertificate'; ValueData = '0' }\n`;
+    expectFindings(ps, 'agent.ps1', [{ rule: 'tls-verify-disabled', line: 2, text: '0' }]);
+  });
+
   it('PowerShell DSC records: Name names Value, ValueName names ValueData', () => {
     const ps = [
       'Configuration MispAgent {',

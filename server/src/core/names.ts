@@ -180,9 +180,17 @@ export function recordEntryName(text: string, at: number): string | undefined {
   }
   if (open < 0) return undefined;
   const record = left.slice(open + 1);
-  const m = /(?:^|[\s;,{(])["']?(?:ValueName|Name|name|Key|key|ParameterKey|OptionName|Variable|variable)["']?\s*(?:=>|=|:)\s*(["'])([A-Za-z_][\w.\-/:]{0,79})\1/.exec(record);
-  return m?.[2];
+  // The most specific naming field wins (ValueName over Name over Key), the nearest of a kind.
+  let best: { rank: number; name: string } | undefined;
+  for (const m of record.matchAll(RECORD_FIELD)) {
+    const rank = RECORD_RANK.findIndex((re) => re.test(m[1]));
+    if (!best || rank <= best.rank) best = { rank, name: m[3] };
+  }
+  return best?.name;
 }
+
+const RECORD_FIELD = /(?:^|[\s;,{(])["']?(ValueName|Name|name|Key|key|ParameterKey|OptionName|Variable|variable)["']?\s*(?:=>|=|:)\s*(["'])([A-Za-z_][\w.\-/:]{0,79})\2/g;
+const RECORD_RANK = [/^ValueName$/, /^(?:ParameterKey|OptionName)$/, /^(?:Name|name|Variable|variable)$/, /^(?:Key|key)$/];
 
 /** Wrapper calls whose argument is a setting's default or value, named elsewhere (typer, click, pydantic, attrs, Prefect). */
 const WRAPPER = /^(?:Option|Argument|Field|field|option|argument|Secret|SecretStr|SecretBytes|Parameter|Param|attrib|ib|Setting|Value|Default|Env)$/;
@@ -203,6 +211,9 @@ export function wrapperName(text: string, open: number): string | undefined {
   if (env) return env[1];
   const target = /(?:^|[\s,(])([A-Za-z_][\w.]*)\s*(?::\s*[\w.[\], |]+?\s*)?=\s*$/.exec(before.slice(0, callee.index));
   if (target && !/^(default|value)$/.test(lastSegment(target[1]))) return lastSegment(target[1]);
+  // A decorator's option (`@click.option("--verify/--no-verify", default=False)`): its long flag.
+  const flag = /["']--([A-Za-z][\w-]*)(?:\/--[\w-]+)?["']/.exec(args);
+  if (flag) return flag[1];
   if (close >= 0) {
     const saved = /^\s*\.\s*(?:save|put|set|store|create)\s*\(\s*(?:name\s*=\s*)?["']([\w.\-/:]{1,80})["']/.exec(text.slice(close, close + 200));
     if (saved) return saved[1];

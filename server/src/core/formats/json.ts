@@ -1,6 +1,6 @@
 /** JSON (and JSON with comments) through jsonc-parser: every string/literal value with its path. */
 import { visit, printParseErrorCode } from 'jsonc-parser';
-import { sortScalars, type Scalar, type StructuredView } from './scalars';
+import { RECORD_NAMES, RECORD_VALUE, sortScalars, type Scalar, type StructuredView } from './scalars';
 
 /** Parses JSON leniently; `error` reports the first syntax error (values found so far are kept). */
 export function jsonView(text: string): StructuredView {
@@ -21,9 +21,10 @@ export function jsonView(text: string): StructuredView {
       if (typeof last === 'string' && objects.length) objects[objects.length - 1].set(last, typeof value === 'string' ? value : raw);
       // {"name": "MISP_KEY", "value": "..."} (ECS task definitions, Kubernetes JSON)
       // {"name": "MISP_KEY", "value": "..."} (ECS, Kubernetes JSON) and {"key": "misp_key", "value": "..."} (Postman).
-      if (key === 'value' && objects.length) {
+      // CloudFormation {"ParameterKey": …, "ParameterValue": …} and AWS tags {"Key": …, "Value": …} too.
+      if (key !== undefined && RECORD_VALUE.test(key) && objects.length) {
         const obj = objects[objects.length - 1];
-        key = obj.get('name') ?? obj.get('key') ?? obj.get('target') ?? key;
+        key = RECORD_NAMES.map((f) => obj.get(f)).find((v) => v !== undefined) ?? key;
       }
       scalars.push({
         start: quoted ? offset + 1 : offset, end: quoted ? offset + length - 1 : offset + length,

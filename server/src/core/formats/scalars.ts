@@ -43,3 +43,10 @@ export function sortScalars(scalars: Scalar[]): Scalar[] {
   scalars.sort((a, b) => a.start - b.start || b.end - a.end);
   return scalars;
 }
+
+/**
+ * A record's value field, and the sibling fields that name it, in order of preference:
+ * `{name: MISP_KEY, value: …}` (Kubernetes, ECS), CloudFormation `{ParameterKey, ParameterValue}`, AWS tags.
+ */
+export const RECORD_VALUE = /^(?:value|Value|ParameterValue|OptionValue)$/;
+export const RECORD_NAMES = ['name', 'key', 'target', 'Name', 'Key', 'ParameterKey', 'OptionName'];

@@ -1,6 +1,6 @@
 /** YAML through the `yaml` parser: every scalar value with its key path, multi-document aware. */
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Scalar as YScalar } from 'yaml';
-import { isCommandKey, sortScalars, type Scalar, type StructuredView } from './scalars';
+import { isCommandKey, RECORD_NAMES, RECORD_VALUE, sortScalars, type Scalar, type StructuredView } from './scalars';
 
 /** Candidates found by decoding values (Kubernetes Secret `data:` is base64). */
 export interface EncodedCandidate {
@@ -59,9 +59,10 @@ function parseYaml(text: string): YamlView {
         const parent = ancestry[ancestry.length - 1];
         const holder = ancestry[ancestry.length - 2];
         // Kubernetes/ECS env entries: {name: MISP_KEY, value: ...} name the value.
-        if (k === 'value' && isPair(parent) && isMap(holder)) {
-          // … and Elastic Agent transforms {target: header.Authorization, value: …}.
-          const n = holder.get('name', true) ?? holder.get('key', true) ?? holder.get('target', true);
+        if (k !== undefined && RECORD_VALUE.test(k) && isPair(parent) && isMap(holder)) {
+          // … Elastic Agent transforms {target: header.Authorization, value: …}, CloudFormation
+          // {ParameterKey: MispApiKey, ParameterValue: …}, AWS tags {Key: …, Value: …}.
+          const n = RECORD_NAMES.map((f) => holder.get(f, true)).find((x) => isScalar(x) && typeof x.value === 'string');
           if (isScalar(n) && typeof n.value === 'string') { k = n.value; path[path.length - 1] = n.value; }
         }
         let group: number | undefined;
