@@ -24,6 +24,15 @@ const HEX = '3f786850e387550fdab836ed7e6dc881de23001b';
 
 /** Files whose only finding is one the cheap tests could overlook if they were too eager. */
 const SHAPES: Array<{ name: string; path: string; text: string; want: string[] }> = [
+  { name: 'a base64-encoded key only (consul kv export, one "=" of padding)', path: 'kv.json',
+    text: `[{"key": "soc/misp/api_key", "value": "${Buffer.from(`${KEY}\n`).toString('base64')}"}]\n`,
+    want: ['plaintext-config-key@1'] },
+  { name: 'a base64-encoded key only (two "=" of padding)', path: 'kv.yaml',
+    text: `misp:\n  api_key_b64: ${Buffer.from(KEY).toString('base64')}\n`,
+    want: ['plaintext-config-key@2'] },
+  { name: 'a server entry [url, env, false] only', path: 'servers.json',
+    text: '{"misp": [["https://misp.example.org", "${MISP_KEY}", false ]]}\n',
+    want: ['tls-verify-disabled@1'] },
   { name: 'nginx setting without "=" (proxy_ssl_verify off)', path: 'misp-proxy.conf',
     text: 'upstream misp_backend { server misp.example.org:443; }\nserver {\n  location / {\n    proxy_pass https://misp_backend;\n    proxy_ssl_verify off;\n  }\n}\n',
     want: ['tls-verify-disabled@5'] },

@@ -54,11 +54,40 @@ export function mayHaveFindings(text: string, path: string, format: FormatId, ex
   if (format === 'rust' && text.includes('concat!')) return true;
   if (text.includes('Secret') && /^kind:\s*Secret\b/m.test(text)) return true;
   // A config value that is the base64 of a 40-character token (formats/yaml.ts encodedValues).
-  return !isCodeFormat(format) && text.includes('=') && BASE64_KEY.test(text);
+  return !isCodeFormat(format) && hasBase64Key(text);
 }
 
 /** The base64 of 40 (or 41, with a newline) bytes: 54–55 characters and padding. */
-const BASE64_KEY = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{54,55}={1,2}/;
+function hasBase64Key(text: string): boolean {
+  // From each padding run back over the base64 alphabet: a handful of steps per `=`, no regex over the whole text.
+  for (let i = text.indexOf('='); i >= 0; i = text.indexOf('=', i + 1)) {
+    if (i > 0 && text[i - 1] === '=') continue;
+    let j = i;
+    while (j > 0 && i - j <= 56 && isBase64Char(text.charCodeAt(j - 1))) j--;
+    const run = i - j;
+    if ((run === 54 || run === 55) && (j === 0 || !isBase64Char(text.charCodeAt(j - 1)))) return true;
+  }
+  return false;
+}
+
+function isBase64Char(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+}
+
+/** `, false]` or `, False)`: the last element of a server entry (tls.ts serverTriples), found from each `alse`. */
+function hasFalseLastElement(text: string): boolean {
+  for (let i = text.indexOf('alse'); i >= 0; i = text.indexOf('alse', i + 4)) {
+    const f = text[i - 1];
+    if (f !== 'f' && f !== 'F') continue;
+    let a = i + 4;
+    while (text[a] === ' ' || text[a] === '\t') a++;
+    if (text[a] !== ']' && text[a] !== ')') continue;
+    let b = i - 2;
+    while (text[b] === ' ' || text[b] === '\t') b--;
+    if (text[b] === ',') return true;
+  }
+  return text.includes('FALSE') && /,[ \t]*FALSE[ \t]*[\])]/.test(text);
+}
 
 /**
  * MISP named in the text (as a word, in PyMISP, a host or a name, or by a REST endpoint) or in the
@@ -81,7 +110,7 @@ function tlsPossible(text: string, path: string, format: FormatId): boolean {
   if (hasOffFlag(text) || hasDisablingSetting(text, format)) return true;
   if (text.includes('PyMISP') && !pymispSslOff(text).next().done) return true;
   // A server entry [url, key, false] (tls.ts serverTriples).
-  if (text.includes('://') && /,[ \t]*(?:false|False|FALSE)[ \t]*[\])]/.test(text)) return true;
+  if (text.includes('://') && hasFalseLastElement(text)) return true;
   // Config formats are also judged by their parsed keys and values (a key with spaces, a value on
   // the next line, an nginx or XML setting without `=`, a Kubernetes `value:` named by its sibling
   // `name:`): a setting word with such a value near it may be one of those.

@@ -14,7 +14,7 @@ import { callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
 
 export type { TlsHit } from './tlsScope';
 
-const SETTING_VALUE = /(=>|:=|=|:|,)[ \t]*(?:\[[ \t]*)?(["']?)(false|False|FALSE|true|True|TRUE|[01][uUlL]{0,3}|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|dword:0*[01]|:?verify_none|CVerifyNone|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:SSL_VERIFY_NONE|VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
+const SETTING_VALUE = /(=>|:=|=|:|,|\()[ \t]*(?:\[[ \t]*)?(["']?)(false|False|FALSE|true|True|TRUE|[01][uUlL]{0,3}|no|No|NO|yes|Yes|YES|off|Off|OFF|on|On|ON|none|None|NONE|\$false|\$true|nil|null|dword:0*[01]|:?verify_none|CVerifyNone|(?:OpenSSL::SSL::|ssl\.|SSL\.)?(?:SSL_VERIFY_NONE|VERIFY_NONE|CERT_NONE))\2(?![\w.$-])/g;
 const NAME_CHAR = /[\w$@.\-]/;
 
 /** The setting name that ends right before `end` (skipping spaces, `]` and a closing quote), scanning backwards. */
@@ -69,6 +69,12 @@ function* settingMatches(text: string, format?: FormatId): Generator<Setting> {
   for (let m = SETTING_VALUE.exec(text); m; m = SETTING_VALUE.exec(text)) {
     const [, op, quote, value] = m;
     const opAt = m.index;
+    if (op === '(') {
+      // A wrapper's positional default: `verify: bool = typer.Option(False, "--verify/--no-verify")`.
+      const w = quote ? undefined : wrappedDefault(text, opAt, value, m.index + m[0].length);
+      if (w) yield w;
+      continue;
+    }
     if (op === '=' && (text[opAt - 1] === '!' || text[opAt - 1] === '=' || text[opAt - 1] === '<' || text[opAt - 1] === '>' || text[opAt + 1] === '=')) continue;
     if (op === ':' && (text[opAt + 1] === ':' || text[opAt - 1] === ':')) continue;
     const n = nameEndingAt(text, opAt);
@@ -76,19 +82,20 @@ function* settingMatches(text: string, format?: FormatId): Generator<Setting> {
     const e = entryName(text, n);
     yield { index: e.start, name: e.name, op, quote, value, valueStart: opAt + m[0].length - value.length - quote.length };
   }
-  // A wrapper's positional default: `verify: bool = typer.Option(False, "--verify/--no-verify")`.
-  // Found from the `(` (a literal first character is what regular expressions scan fastest), the call name checked after.
-  BOOL_ARG.lastIndex = 0;
-  for (let m = BOOL_ARG.exec(text); m; m = BOOL_ARG.exec(text)) {
-    const open = m.index;
-    if (!WRAPPER_CALL.test(text.slice(Math.max(0, open - 24), open))) continue;
-    const name = wrapperName(text, open);
-    if (name) yield { index: targetAt(text, name, open, open), name, op: '=', quote: '', value: m[1], valueStart: m.index + m[0].length - m[1].length };
-  }
 }
 
-const BOOL_ARG = /\([ \t]*(False|True|false|true)(?=\s*[,)])/g;
-const WRAPPER_CALL = /\b(?:Option|Argument|Field|field|option|argument|attrib|Parameter)\s*$/;
+/** `Option(False, …)` / `Field(True)` as a setting named by the wrapper's target, env var or flag (names.ts wrapperName). */
+function wrappedDefault(text: string, open: number, value: string, end: number): Setting | undefined {
+  if (!/^(?:False|True|false|true)$/.test(value)) return undefined;
+  let a = end;
+  while (text[a] === ' ' || text[a] === '\t' || text[a] === '\r' || text[a] === '\n') a++;
+  if (text[a] !== ',' && text[a] !== ')') return undefined;
+  if (!WRAPPER_CALL.test(text.slice(Math.max(0, open - 24), open))) return undefined;
+  const name = wrapperName(text, open);
+  return name ? { index: targetAt(text, name, open, open), name, op: '=', quote: '', value, valueStart: end - value.length } : undefined;
+}
+
+const WRAPPER_CALL = /\b(?:Option|Argument|Field|field|option|argument|attrib|Parameter)$/;
 
 /**
  * The setting a generic name stands for: a wrapper's `default=` (`verify_ssl: bool = Field(default=False)`)
