@@ -3,7 +3,7 @@
  */
 
 const MISP_WORD = /misp(?!lac|lay|rint|ron|ell|eak|elt|ick|lea|ers|ent)/i;
-const MISP_ENDPOINT = /\/(?:events|attributes|servers|feeds|sightings|tags|users|objects|galaxies|warninglists|shadow_attributes|organisations)\/(?:restSearch|getVersion|heartbeat|view|index|add|edit|delete|nids|hids|csv|stix|stix2|text|xml|download|fetchFromAllFeeds|getPyMISPVersion|pull|push|attachTagToObject|returnAttributes|bro|rpz)\b/;
+export const MISP_ENDPOINT = /\/(?:events|attributes|servers|feeds|sightings|tags|users|objects|galaxies|warninglists|shadow_attributes|organisations)\/(?:restSearch|getVersion|heartbeat|view|index|add|edit|delete|nids|hids|csv|stix|stix2|text|xml|download|fetchFromAllFeeds|getPyMISPVersion|pull|push|attachTagToObject|returnAttributes|bro|rpz)\b/;
 
 /** True when the text mentions MISP (the word, PyMISP, or a MISP REST endpoint). */
 export function mentionsMisp(text: string): boolean {

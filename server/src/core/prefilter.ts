@@ -5,7 +5,7 @@
  * with the rule's own matchers where they are cheap enough.
  */
 import { findCandidates, ruledOutAlone } from './candidates';
-import { hasMispEndpoint, mentionsMisp } from './context';
+import { MISP_ENDPOINT, mentionsMisp } from './context';
 import { isCodeFormat } from './formats/code';
 import { hasDisablingSetting, IDIOM_ANCHOR } from './rules/tls';
 import { isOffFlag, pymispSslOff } from './rules/tlsCommands';
@@ -22,9 +22,15 @@ const SPLIT_JUNCTION = /[A-Za-z0-9]["'`](?:\s|\\\r?\n){0,100}(?:\+\+?|\.\.?|&|<<
 
 /** An escape or entity that could spell "misp" in a decoded name (\u006d, \x6d, a folded line, &#109;). */
 const NAME_ESCAPE = /\\(?:[uUx]|\r?\n)|&#/;
+/**
+ * "misp" in any case, or a MISP REST endpoint (context.ts MISP_ENDPOINT, here in any case): one pass
+ * instead of two over every file of a scan, and looser than the rules' tests, as a screen must be.
+ */
+const MISP_OR_ENDPOINT = new RegExp(`misp|${MISP_ENDPOINT.source}`, 'i');
 
 /** A word in every idiom of tls.ts IDIOMS (badCertificateCallback, useCredential, danger_accept_invalid, ...). */
 const IDIOM_WORD = /cert|credential|danger|verif|hostname|trust|insecure|TLSSettings|setOption/i;
+const CURL_OR_IDIOM_WORD = /curl|cert|credential|danger|verif|hostname|trust|insecure|TLSSettings|setOption/i;
 
 /** A long switch (or PowerShell's -SkipCertificateCheck) where a command line could pass one. */
 const LONG_FLAG = /(?:^|[\s"'[,>])(--[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?|-SkipCertificateCheck)/g;
@@ -95,7 +101,7 @@ function hasFalseLastElement(text: string): boolean {
  * "misp", whatever follows), so it never rules out what they accept.
  */
 function mispNamed(text: string, path: string, format: FormatId): boolean {
-  if (/misp/i.test(text) || mentionsMisp(path) || hasMispEndpoint(text)) return true;
+  if (MISP_OR_ENDPOINT.test(text) || mentionsMisp(path)) return true;
   // Program source is judged by names as written; config parsers decode names (JSON \u006d, XML &#109;).
   return !isCodeFormat(format) && NAME_ESCAPE.test(text);
 }
@@ -104,9 +110,9 @@ function mispNamed(text: string, path: string, format: FormatId): boolean {
 function tlsPossible(text: string, path: string, format: FormatId): boolean {
   if (/(^|[/])[._]?curlrc$/.test(path)) return true;
   // curl -k and curl configs (--config - <<EOF … insecure) are judged per command: any curl counts.
-  if (/curl/i.test(text)) return true;
-  // Every idiom holds one of these words; the idiom list itself is slow to search for.
-  if (IDIOM_WORD.test(text) && IDIOM_ANCHOR.test(text)) return true;
+  // Every idiom holds one of IDIOM_WORD's words (the idiom list itself is slow to search for). One pass
+  // tells whether either could be there.
+  if (CURL_OR_IDIOM_WORD.test(text) && (/curl/i.test(text) || IDIOM_WORD.test(text) && IDIOM_ANCHOR.test(text))) return true;
   if (hasOffFlag(text) || hasDisablingSetting(text, format)) return true;
   if (text.includes('PyMISP') && !pymispSslOff(text).next().done) return true;
   // A server entry [url, key, false] (tls.ts serverTriples).

@@ -21,14 +21,27 @@ export function findRepositoryRoot(dir: string): string | undefined {
   }
 }
 
+/** An absolute path with no `.`/`..` segments, doubled or trailing separators (what path.resolve would return unchanged). */
+function isNormalAbsolute(p: string): boolean {
+  if (!path.isAbsolute(p) || p.length < 2 || p.endsWith(path.sep)) return false;
+  const s = path.sep;
+  return !p.includes(s + s) && !p.includes(`${s}.${s}`) && !p.includes(`${s}..${s}`) && !p.endsWith(`${s}.`) && !p.endsWith(`${s}..`) && (s === '/' || !p.includes('/'));
+}
+
 /** The `.gitignore` files that apply under one top directory (a repository root or a scan root). */
 export class GitignoreRules {
   private readonly perDirectory = new Map<string, Ignore | null>();
   /** Per directory: the `.gitignore` files that apply in it, deepest first (computed once per directory). */
   private readonly chains = new Map<string, Array<{ dir: string; rules: Ignore }>>();
 
+  /** `top` with a trailing separator: the prefix of every path below it. */
+  private readonly topPrefix: string;
+
   /** @param top the highest directory whose `.gitignore` applies (the repository root) */
-  constructor(readonly top: string) {}
+  constructor(readonly top: string) {
+    const t = path.resolve(top);
+    this.topPrefix = t.endsWith(path.sep) ? t : t + path.sep;
+  }
 
   /** Rules for the top of the repository holding `dir`, or of `dir` itself outside a repository. */
   static forDirectory(dir: string): GitignoreRules {
@@ -40,9 +53,10 @@ export class GitignoreRules {
    * directory are never ignored. The caller is expected not to descend into ignored directories.
    */
   ignored(absPath: string, isDirectory: boolean): boolean {
-    const abs = path.resolve(absPath);
-    const rel = path.relative(this.top, abs);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    // The walker's paths are absolute and normalised already: path.resolve and path.relative (most of
+    // the cost of a check, once per file of a scan) are only needed for other paths.
+    const abs = isNormalAbsolute(absPath) ? absPath : path.resolve(absPath);
+    if (!abs.startsWith(this.topPrefix) || abs.length === this.topPrefix.length) return false;
     // Deepest .gitignore first: the first one with a matching rule decides.
     for (const { dir, rules } of this.chainOf(path.dirname(abs))) {
       const below = abs.slice(dir.length + (dir.endsWith(path.sep) ? 0 : 1));
