@@ -33,7 +33,9 @@ const IDIOM_WORD = /cert|credential|danger|verif|hostname|trust|insecure|TLSSett
 const CURL_OR_IDIOM_WORD = /curl|cert|credential|danger|verif|hostname|trust|insecure|TLSSettings|setOption/i;
 
 /** A long switch (or PowerShell's -SkipCertificateCheck) where a command line could pass one. */
-const LONG_FLAG = /(?:^|[\s"'[,>])(--[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?|-SkipCertificateCheck)/g;
+const LONG_FLAG = /-(?:-[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?|SkipCertificateCheck)/g;
+/** What may precede a flag (LONG_FLAG is found from its dash, the fastest start for a regular expression). */
+const FLAG_LEAD = /[\s"'[,>]/;
 
 /**
  * The words a setting name needs to switch verification on or off (tls.ts POSITIVE, NEGATIVE, NEGATED,
@@ -103,7 +105,7 @@ function hasFalseLastElement(text: string): boolean {
 function mispNamed(text: string, path: string, format: FormatId): boolean {
   if (MISP_OR_ENDPOINT.test(text) || mentionsMisp(path)) return true;
   // Program source is judged by names as written; config parsers decode names (JSON \u006d, XML &#109;).
-  return !isCodeFormat(format) && NAME_ESCAPE.test(text);
+  return !isCodeFormat(format) && (text.includes('\\') || text.includes('&#')) && NAME_ESCAPE.test(text);
 }
 
 /** Whether a TLS finder could report: the entry condition of each one (tls.ts, tlsCommands.ts). */
@@ -138,7 +140,10 @@ function configSettingPossible(text: string): boolean {
 
 function hasOffFlag(text: string): boolean {
   LONG_FLAG.lastIndex = 0;
-  for (let m = LONG_FLAG.exec(text); m; m = LONG_FLAG.exec(text)) if (isOffFlag(m[1])) return true;
+  for (let m = LONG_FLAG.exec(text); m; m = LONG_FLAG.exec(text)) {
+    if (m.index > 0 && !FLAG_LEAD.test(text[m.index - 1])) { LONG_FLAG.lastIndex = m.index + 1; continue; }
+    if (isOffFlag(m[0])) return true;
+  }
   return false;
 }
 
