@@ -89,6 +89,8 @@ describe('prefilter: cheap tests before parsing', () => {
       ['workflow.yml', `on: push\njobs:\n  build:\n    steps:\n      - uses: actions/checkout@${HEX}\n        env:\n          MISP_KEY: \${{ secrets.MISP_KEY }}\n`],
       ['client.py', 'from pymisp import PyMISP\nmisp = PyMISP(url, key, ssl=True)\nctx = ssl.create_default_context()\n'],
       ['main.go', 'package main\n\nimport (\n\t"crypto/tls"\n\t"fmt"\n)\n\n// MISP client\nvar cfg = &tls.Config{MinVersion: tls.VersionTLS12}\n'],
+      // "misp" and "curl" by chance inside integrity hashes: no curl command, no -k.
+      ['package-lock.json', '{\n  "packages": {\n    "node_modules/a": {\n      "integrity": "sha512-Rn3eP4vTMgrnAe1DlCRDLyhBmISPzUcCDjmPpNTv2gNSSEqrs7F8b8IHBXen5Eu7RtLh0H/k6blVmUuScUrL/4bi=="\n    }\n  }\n}\n'],
     ];
     for (const [path, text] of cases) {
       assert.equal(mayHaveFindings(text, path, detectFormat(text, path, ''), 0), false, path);

@@ -111,10 +111,10 @@ function mispNamed(text: string, path: string, format: FormatId): boolean {
 /** Whether a TLS finder could report: the entry condition of each one (tls.ts, tlsCommands.ts). */
 function tlsPossible(text: string, path: string, format: FormatId): boolean {
   if (/(^|[/])[._]?curlrc$/.test(path)) return true;
-  // curl -k and curl configs (--config - <<EOF … insecure) are judged per command: any curl counts.
-  // Every idiom holds one of IDIOM_WORD's words (the idiom list itself is slow to search for). One pass
-  // tells whether either could be there.
-  if (CURL_OR_IDIOM_WORD.test(text) && (/curl/i.test(text) || IDIOM_WORD.test(text) && IDIOM_ANCHOR.test(text))) return true;
+  // curl's short -k (tlsCommands.ts commandFlags: any "curl" before it in the statement) and curl configs
+  // fed on stdin (`--config - <<EOF … insecure`); long flags are hasOffFlag's. Every idiom holds one of
+  // IDIOM_WORD's words (the idiom list itself is slow to search for). One pass tells whether any could be there.
+  if (CURL_OR_IDIOM_WORD.test(text) && (curlOffPossible(text) || IDIOM_WORD.test(text) && IDIOM_ANCHOR.test(text))) return true;
   if (hasOffFlag(text) || hasDisablingSetting(text, format)) return true;
   if (text.includes('PyMISP') && !pymispSslOff(text).next().done) return true;
   // A server entry [url, key, false] (tls.ts serverTriples).
@@ -137,6 +137,14 @@ function configSettingPossible(text: string): boolean {
   }
   return false;
 }
+
+/** "curl" with a short flag holding `k`, or with a heredoc: "curl" by chance in a base64 blob (a lockfile's hashes) is not enough. */
+function curlOffPossible(text: string): boolean {
+  return /curl/i.test(text) && (text.includes('<<') || SHORT_K.test(text));
+}
+
+/** A short flag with `k` in it (`-k`, `-sk`, `-fsSLk`) as commandFlags accepts one: after a space, quote, `[`, `,` or `>`. */
+const SHORT_K = /(?:^|[\s"'[,>])-[A-Za-z]*k[A-Za-z]*(?=[\s"',\]\\<;]|$)/m;
 
 function hasOffFlag(text: string): boolean {
   LONG_FLAG.lastIndex = 0;
