@@ -108,10 +108,27 @@ describe('fix plans: Kubernetes Secrets that already exist', () => {
   it('k8sSecretsIn: Secret manifests and ExternalSecret targets, with their data keys', () => {
     const es = 'apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: misp\nspec:\n  target:\n    name: misp-credentials\n  data:\n    - secretKey: misp-api-key\n      remoteRef: {key: misp, property: api_key}\n';
     assert.deepEqual(k8sSecretsIn(secret + es), [
-      { name: 'misp-credentials', keys: ['misp-url', 'misp-api-key'], manifest: true },
+      { name: 'misp-credentials', keys: ['misp-url', 'misp-api-key'], manifest: true, values: { 'misp-url': 'https://misp.example.org', 'misp-api-key': '' } },
       { name: 'misp-credentials', keys: ['misp-api-key'], manifest: false },
     ]);
     assert.deepEqual(k8sSecretsIn('kind: ConfigMap\n'), []);
+  });
+
+  it('a Secret whose key of the same role holds another key: the Deployment gets its own data key, never the other key', () => {
+    const other = fakeKey(7001);
+    const t = secret.replace('misp-api-key: ""', `misp-api-key: ${other}`) + deployment(K);
+    const { f, plan } = envPlan('k8s/feeder.yaml', t, 1);
+    assert.equal(t.slice(f.start, f.end), K);
+    const out = applyEdits(t, plan.edits);
+    assert.match(out, /secretKeyRef:\n {18}name: misp-credentials\n {18}key: misp-key\n/);
+    assert.match(plan.note!, /the Secret's misp-api-key holds a different key, so this one needs its own entry/);
+    assert.ok(!plan.note!.includes(other) && !plan.note!.includes(K));
+    yamlOk(out);
+    // The same key there: the reference says it already holds it.
+    const same = secret.replace('misp-api-key: ""', `misp-api-key: ${Buffer.from(K).toString('base64')}`).replace('stringData:', 'data:').replace('misp-url: https://misp.example.org', `misp-url: ${Buffer.from('https://misp.example.org').toString('base64')}`) + deployment(K);
+    const s2 = envPlan('k8s/feeder.yaml', same, 1).plan;
+    assert.match(applyEdits(same, s2.edits), /key: misp-api-key\n/);
+    assert.match(s2.note!, /which already holds this key\.$/);
   });
 
   it('an ExternalSecret in the same file filling the Secret with a key for MISP: the secretKeyRef uses that key, and Vault adds no second entry', () => {

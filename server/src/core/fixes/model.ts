@@ -37,6 +37,11 @@ export interface K8sSecretInfo {
   keys: readonly string[];
   /** Defined by a `kind: Secret` manifest (an ExternalSecret filling it must merge, not own it). */
   manifest: boolean;
+  /**
+   * The manifest's values by data key (`data:` decoded from base64, `stringData:` as written), so a
+   * reference is only made to a key that holds the same value. In memory only: never shown or sent.
+   */
+  values?: Readonly<Record<string, string>>;
 }
 
 /** Plan ids. `redact` replaces a key in saved output or prose, where no reference can stand in for it. */

@@ -3,7 +3,9 @@
  * Helm values, Ansible, Filebeat, Spring; plain YAML read by a program gets a Vault Agent template.
  */
 import { isMap, isScalar, isSeq, visit, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { base64Decode } from '../formats/yaml';
 import { lineStartAt } from '../text';
+import { plainSecretValue } from './literal';
 import { envTitle, vaultTitle } from './codePlans';
 import { consulTemplate, TEMPLATE_NOTE } from './configRefs';
 import { appendBlock, insertLines, nextLineStart } from './edits';
@@ -42,7 +44,10 @@ export function k8sSecretsIn(text: string): K8sSecretInfo[] {
     const meta = isRecord(js.metadata) ? js.metadata : {};
     const spec = isRecord(js.spec) ? js.spec : {};
     if (js.kind === 'Secret' && typeof meta.name === 'string') {
-      out.push({ name: meta.name, keys: [...Object.keys(isRecord(js.data) ? js.data : {}), ...Object.keys(isRecord(js.stringData) ? js.stringData : {})], manifest: true });
+      const values: Record<string, string> = {};
+      for (const [k, v] of Object.entries(isRecord(js.data) ? js.data : {})) if (typeof v === 'string') values[k] = base64Decode(v.replace(/\s+/g, '')).replace(/\r?\n$/, '');
+      for (const [k, v] of Object.entries(isRecord(js.stringData) ? js.stringData : {})) if (typeof v === 'string') values[k] = v;
+      out.push({ name: meta.name, keys: [...Object.keys(isRecord(js.data) ? js.data : {}), ...Object.keys(isRecord(js.stringData) ? js.stringData : {})], manifest: true, values });
     } else if (js.kind === 'ExternalSecret') {
       const target = isRecord(spec.target) && typeof spec.target.name === 'string' ? spec.target.name : meta.name;
       const data = Array.isArray(spec.data) ? spec.data : [];
@@ -61,6 +66,10 @@ interface SecretKeyChoice {
   key: string;
   /** A Secret or ExternalSecret already defines it: `here` in this file, or elsewhere in the tree. */
   existing?: 'here' | 'tree';
+  /** That Secret's manifest holds this very key there (not only a key of the same name). */
+  same?: boolean;
+  /** A key of the same role exists but holds another value: this one gets its own data key. */
+  taken?: string;
   /** A `kind: Secret` manifest of that name exists (an ExternalSecret filling it must merge). */
   manifest: boolean;
   /** An ExternalSecret elsewhere in the tree already fills the Secret (do not add another). */
@@ -78,12 +87,35 @@ function secretKeyFor(c: KeyCtx, secret: string): SecretKeyChoice {
   const tree = (c.settings.k8sSecrets ?? []).filter((s) => s.name === secret);
   const manifest = [...here, ...tree].some((s) => s.manifest);
   const externalElsewhere = tree.some((s) => !s.manifest) && !here.some((s) => !s.manifest);
+  const value = plainSecretValue(c.text, c.fix);
+  // A manifest value known and different: that data key holds another key, which the pod must not get instead.
+  // (An empty or templated value is a slot to fill, not another key.)
+  const other = (k: string) => [...here, ...tree].some((s) => { const v = s.values?.[k]; return v !== undefined && /^[A-Za-z0-9]{40}$/.test(v) && v !== value; });
+  const holds = (k: string) => [...here, ...tree].some((s) => s.values?.[k] === value);
+  let taken: string | undefined;
   for (const [where, infos] of [['here', here], ['tree', tree]] as const) {
     const keys = infos.flatMap((s) => s.keys);
-    const key = keys.find((k) => k === derived) ?? keys.find((k) => roleOf(k) === roleOf(derived));
-    if (key) return { key, existing: where, manifest, externalElsewhere };
+    for (const key of [keys.find((k) => k === derived), keys.find((k) => roleOf(k) === roleOf(derived))]) {
+      if (key === undefined) continue;
+      if (other(key)) { taken ??= key; continue; }
+      return { key, existing: where, same: holds(key), manifest, externalElsewhere };
+    }
   }
-  return { key: derived, manifest, externalElsewhere };
+  if (taken === undefined) return { key: derived, manifest, externalElsewhere };
+  const all = new Set([...here, ...tree].flatMap((s) => s.keys));
+  let n = 2;
+  while (all.has(`${derived}-${n}`)) n++;
+  return { key: all.has(derived) ? `${derived}-${n}` : derived, manifest, externalElsewhere, taken };
+}
+
+/** The note for a reference to Secret `secret`, key `sk.key`, that a container or chart now reads. */
+function secretRefNote(c: KeyCtx, secret: string, sk: SecretKeyChoice, reader: string): string {
+  const where = sk.existing === 'here' ? 'in this file' : 'elsewhere in the tree';
+  if (sk.existing && sk.same) return `${reader} from the existing Secret ${secret}, key ${sk.key} (defined ${where}), which already holds this key.`;
+  if (sk.existing) return `${reader} from the existing Secret ${secret}, key ${sk.key} (defined ${where}); make sure it holds the key that was here.`;
+  const create = `create it without committing it, e.g. kubectl create secret generic ${secret} --from-literal=${sk.key}="$${c.envVar}"`;
+  if (sk.taken) return `${reader} from Secret ${secret}, key ${sk.key}: the Secret's ${sk.taken} holds a different key, so this one needs its own entry; ${create} (or add ${sk.key} to the existing Secret).`;
+  return `${reader} from Secret ${secret}, key ${sk.key}; ${create}.`;
 }
 
 /**
@@ -126,9 +158,7 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
       const sk = secretKeyFor(c, SECRET_NAME);
       const edits = k8sEnvEdits(c, sk.key);
       const what = fix.name ?? 'the variable';
-      const envNote = sk.existing
-        ? `The container now reads ${what} from the existing Secret ${SECRET_NAME}, key ${sk.key} (defined ${sk.existing === 'here' ? 'in this file' : 'elsewhere in the tree'}); make sure it holds the key that was here.`
-        : `The container now reads ${what} from Secret ${SECRET_NAME}, key ${sk.key}; create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${sk.key}="$${c.envVar}".`;
+      const envNote = secretRefNote(c, SECRET_NAME, sk, `The container now reads ${what}`);
       const vaultNote = sk.externalElsewhere
         ? `Secret ${SECRET_NAME} is filled from Vault by an ExternalSecret elsewhere in the tree; make sure its entry ${sk.key} reads ${v.mount}/${v.path}, field ${v.field}.`
         : `Secret ${SECRET_NAME} is now filled from Vault by External Secrets Operator (an ExternalSecret is added to this file${sk.manifest ? ', merging into the existing Secret' : ''}); it needs a ClusterSecretStore named vault-backend for the KV v2 mount ${v.mount}.`;
@@ -150,9 +180,7 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
       const edits = helmEdits(c, sk.key);
       if (edits) {
         return [
-          ...env(edits, sk.existing
-            ? `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${sk.key} (envFromSecrets; defined ${sk.existing === 'here' ? 'in this file' : 'elsewhere in the tree'}); make sure it holds the key that was here.`
-            : `The chart now takes ${fix.name ?? 'the variable'} from the existing Secret ${SECRET_NAME}, key ${sk.key} (envFromSecrets); create it without committing it, e.g. kubectl create secret generic ${SECRET_NAME} --from-literal=${sk.key}="$${c.envVar}".`),
+          ...env(edits, secretRefNote(c, SECRET_NAME, sk, `The chart now takes ${fix.name ?? 'the variable'} (envFromSecrets)`)),
           ...vault(edits, `The chart now reads the existing Secret ${SECRET_NAME}; fill it from Vault (${v.mount}/${v.path}, field ${v.field}) with External Secrets Operator or the Vault Secrets Operator.`),
         ];
       }
