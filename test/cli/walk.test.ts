@@ -99,6 +99,18 @@ describe('cli: walking the file tree', () => {
     }
   });
 
+  it('counts several skips of a reason in the plural', () => {
+    const bin = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]);
+    const dir = makeTree({ 'a.pyc': '', 'b.pyc': '', 'ok.py': 'x = 1\n' });
+    try {
+      fs.writeFileSync(path.join(dir, 'a.pyc'), bin);
+      fs.writeFileSync(path.join(dir, 'b.pyc'), bin);
+      assert.match(runCli(['scan', '.'], { cwd: dir }).stdout, /^Skipped 2: 2 binary files\.$/m);
+    } finally {
+      removeTree(dir);
+    }
+  });
+
   it('walks in a deterministic, sorted order', () => {
     const first = scanJson(tree, 'src', 'assets', 'data').stdout;
     const second = scanJson(tree, 'src', 'assets', 'data').stdout;

@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import { expectFindings, fakeKey } from './helpers';
 
 const K = fakeKey(1);
@@ -98,6 +99,10 @@ describe('key rules: URLs and notebooks', () => {
   it('legacy export URLs and authkey query parameters', () => {
     expectFindings(`sources:\n  - https://misp.example.org/events/nids/suricata/download/${K}\n`, 'update.yaml', [{ rule: 'key-in-url', line: 2, text: K }]);
     expectFindings(`FEED = "https://misp.example.org/attributes/text/download/ip-dst?authkey=${K}"\n`, 'feed.py', [{ rule: 'key-in-url', line: 1, text: K }]);
+    // A URL after a curl flag: the message names no flag as the key's name.
+    const [tls, url] = expectFindings(`curl -sk "https://misp.example.org/attributes/text/download/ip-src/${K}"\n`, 'pull.sh', [{ rule: 'tls-verify-disabled', line: 1, text: '-sk' }, { rule: 'key-in-url', line: 1, text: K }]);
+    assert.ok(tls.message.includes('-sk'));
+    assert.equal(url.message, `MISP API key inside a URL: ${K.slice(0, 4)}…`);
   });
   it('notebook sources (escaped quotes) and outputs', () => {
     const nb = JSON.stringify({

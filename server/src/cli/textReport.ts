@@ -18,6 +18,11 @@ function displayPath(result: Pick<ScanResult, 'cwd'>, file: string): string {
 
 /** How many individually noteworthy skipped files are listed before "and N more". */
 const MAX_LISTED_SKIPS = 20;
+/** The labels of SKIP_REASON_LABELS that change for a count other than one. */
+const SKIP_REASON_PLURALS: Partial<Record<SkipReason, string>> = {
+  'git-dir': '.git directories', 'dependency-dir': 'node_modules directories', binary: 'binary files',
+  'too-large': 'files over the size limit', 'outside-root': 'symlinks leading outside the scanned folders', 'not-regular': 'not regular files',
+};
 
 /** Reasons worth naming file by file; `.git` and `node_modules` are expected and only counted. */
 const LISTED_REASONS: ReadonlySet<SkipReason> = new Set(['binary', 'too-large', 'unreadable', 'not-regular', 'already-visited']);
@@ -93,7 +98,7 @@ function summary(result: ScanResult, paint: Paint): string[] {
   }
   if (result.skipped.length > 0) {
     const byReason = countBy(result.skipped.map((s) => s.reason));
-    const parts = [...byReason].map(([r, c]) => `${c} ${SKIP_REASON_LABELS[r]}`);
+    const parts = [...byReason].map(([r, c]) => `${c} ${c === 1 ? SKIP_REASON_LABELS[r] : SKIP_REASON_PLURALS[r] ?? SKIP_REASON_LABELS[r]}`);
     out.push(`Skipped ${result.skipped.length}: ${parts.join(', ')}.`);
     const listed = result.skipped.filter((s) => LISTED_REASONS.has(s.reason));
     for (const s of listed.slice(0, MAX_LISTED_SKIPS)) {

@@ -69,6 +69,8 @@ export function findKeys(doc: Doc): KeyHit[] {
     if (seen.has(site.cand.start) || !isMispKey(doc, site) || markedAsFixture(doc, site)) continue;
     seen.add(site.cand.start);
     const ruleId = ruleFor(doc, site);
+    // A URL passed after a flag (`curl -sk "https://misp…/KEY"`): the flag does not name the key.
+    if (site.url && site.name?.source === 'flag') site.name = undefined;
     hits.push({
       ruleId, start: site.cand.start, end: site.encoding ? site.cand.end : site.cand.start + (site.split ? splitFirstLength(doc.text, site) : 40),
       value: site.cand.value, name: site.name?.name,
