@@ -355,6 +355,10 @@ describe('cli: misp-guard fix', function () {
     const deploy = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: feeder\nspec:\n  template:\n    spec:\n      containers:\n        - name: feeder\n          image: x\n          env:\n            - name: MISP_KEY\n              value: "${K1}"\n`;
     const es = 'apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\nmetadata:\n  name: misp\nspec:\n  target:\n    name: misp-credentials\n  data:\n    - secretKey: misp-url\n      remoteRef: {key: misp, property: url}\n    - secretKey: misp-api-key\n      remoteRef: {key: misp, property: api_key}\n';
     const root = tree({ 'k8s/deploy.yaml': deploy, 'k8s/external-secret.yaml': es, '.git/HEAD': '' });
+    // The dry run already says what --write will ask for, on stderr (stdout stays a patch).
+    const dry = runCli(['fix', '--to', 'env', 'k8s'], { cwd: root });
+    assert.match(dry.stderr, /misp-guard: k8s\/deploy\.yaml: after --write, next: The container now reads MISP_KEY from the existing Secret misp-credentials, key misp-api-key/);
+    assert.doesNotMatch(dry.stdout, /next:/);
     const r = runCli(['fix', '--to', 'env', '--write', 'k8s'], { cwd: root });
     assert.equal(r.status, 0, r.stderr);
     assert.match(read(root, 'k8s/deploy.yaml'), /- name: MISP_KEY\n {14}valueFrom:\n {16}secretKeyRef:\n {18}name: misp-credentials\n {18}key: misp-api-key\n$/);

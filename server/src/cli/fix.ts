@@ -139,7 +139,12 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
   if (keyMap) io.stderr.write(`misp-guard: ${keyMap}\n`);
 
   if (!cmd.write) {
-    for (const p of fixable) io.stdout.write(maskedDiff(p, show(p.path)));
+    for (const p of fixable) {
+      io.stdout.write(maskedDiff(p, show(p.path)));
+      // What --write would ask of the user (a Secret to create, a value to pass at deploy time), on stderr: stdout stays a patch.
+      const secrets = [...p.chosen.map((c) => c.secret ?? ''), ...tokens].filter((x) => x.length >= 4);
+      for (const n of nextSteps(p, store.store, show)) io.stderr.write(`misp-guard: ${show(p.path)}: after --write, next: ${scrub(n, secrets)}\n`);
+    }
     const fixes = fixable.reduce((n, p) => n + p.chosen.length, 0);
     if (needsStore && store.problem) io.stderr.write(`misp-guard: note: --write would stop before changing anything: ${store.problem}\n`);
     io.stderr.write(`misp-guard: ${scannedText}; ${fixes} fix(es) pending in ${fixable.length} file(s); ${remaining} finding(s) without an automatic fix. Dry run: nothing changed (--write applies).\n`);
