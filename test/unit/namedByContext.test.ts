@@ -250,6 +250,16 @@ describe('values named by their context', () => {
     assert.deepEqual(scan(nb, 'hunt.ipynb'), []);
   });
 
+  it('prose: "use key `…`", "the MISP key is …" in Markdown, notebook markdown cells and text notes', () => {
+    expectFindings(`# Lab\n\nUse key \`${K}\` for the lab MISP.\n`, 'NOTES.md', [{ rule: 'hardcoded-key', line: 3, text: K }]);
+    expectFindings(`Lab MISP\nthe MISP key is ${K}\n`, 'notes.txt', [{ rule: 'plaintext-config-key', line: 2, text: K }]);
+    const nb = JSON.stringify({ cells: [{ cell_type: 'markdown', metadata: {}, source: [`Use key \`${K}\` for the lab MISP`] }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+    assert.deepEqual(scan(nb, 'lab.ipynb').map((f) => nb.slice(f.start, f.end)), [K]);
+    // Not a key word, or not MISP: nothing.
+    expectFindings(`# Build\n\nThe build id is \`${K}\` (MISP image).\n`, 'BUILD.md', []);
+    expectFindings(`# Notes\n\nUse key \`${K}\` for the GitHub API.\n`, 'GH.md', []);
+  });
+
   it('Redis protocol (appendonly.aof): the field before a bulk value names it', () => {
     const aof = ['*4', '$4', 'HSET', '$20', 'soc:integration:misp', '$7', 'api_key', '$40', K, '*3', '$3', 'SET', '$4', 'uuid', '$40', K2, ''].join('\r\n');
     expectFindings(aof, 'appendonly.aof', [{ rule: 'plaintext-config-key', line: 9, text: K }]);

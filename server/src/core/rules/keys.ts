@@ -143,7 +143,8 @@ function place(doc: Doc, cand: Candidate): Site {
     const legacy = /^\s*(?:ENV|ARG|LABEL)\s+([A-Za-z_][\w.-]*)\s+["']?$/i.exec(text.slice(lineStartAt(text, cand.start), cand.start));
     if (legacy) return { ...base, where: 'bare', name: { name: legacy[1], source: 'assign' }, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: false };
   }
-  const name = bareName(text, cand.start) ?? (BARE_VALUES.has(doc.format) ? commandWordName(text, cand.start) : respFieldName(text, cand.start));
+  const name = bareName(text, cand.start) ?? (BARE_VALUES.has(doc.format) ? commandWordName(text, cand.start) : respFieldName(text, cand.start))
+    ?? (doc.prose || PROSE_FORMATS.has(doc.format) ? proseName(text, cand.start) : undefined);
   return { ...base, where: doc.scalars ? 'config' : 'bare', name, literalStart: bare.start, literalEnd: bare.end, quote: bare.quote, embedded: bare.embedded, command: isCommandContext(doc, cand.start) };
 }
 
@@ -184,6 +185,16 @@ function optionFlag(text: string, at: number): FoundName | undefined {
   if (!call) return undefined;
   const flags = [...call[1].matchAll(/["'](--?[A-Za-z][\w-]*)["']/g)].map((m) => m[1]).sort((a, b) => b.length - a.length);
   return flags.length ? { name: flags[0], source: 'flag' } : undefined;
+}
+
+/** Formats whose text is prose (a notebook's markdown cells are analysed as markdown, without code blocks split off). */
+const PROSE_FORMATS = new Set(['markdown', 'rst', 'plaintext']);
+/** "Use key `…`", "the MISP API key is …", "auth key: …": a key word shortly before the value, in prose. */
+const PROSE_KEY = /\b((?:misp[ _-]?)?(?:api[ _-]?|auth[ _-]?|access[ _-]?)?(?:key|token))\b(?:[ \t]+(?:is|was|=|:)|[ \t]*[:=])?[ \t]*[`'"*]{0,3}$/i;
+
+function proseName(text: string, at: number): FoundName | undefined {
+  const m = PROSE_KEY.exec(text.slice(Math.max(lineStartAt(text, at), at - 80), at));
+  return m ? { name: m[1], source: 'assign' } : undefined;
 }
 
 /**
