@@ -50,6 +50,7 @@ const NO_MOVE: Record<string, Record<number, string>> = {
   'redteam7/tekton/misp-export-task.yaml': { 20: 'a Tekton step argument: the step needs an env entry from a Secret, a manual change' },
   'redteam8/erlang/config/sys.config': { 6: 'sys.config is an Erlang term file read verbatim (only a release\'s sys.config.src gets ${VAR} substitution): the file must be renamed, a manual change' },
   'redteam8/haskell/src/Misp/Client.hs': { 19: 'a top-level Haskell binding is pure: reading the environment needs IO (lookupEnv) at its use sites, a manual change' },
+  'redteam9/k8s/misp-sync/cronjob-args.yaml': { 19: 'a container argument: the container needs an env entry from a Secret and $(VAR) in its args, a manual change' },
   'redteam8/zig/src/misp.zig': { 5: 'Zig reads the environment at run time through an allocator (std.process.getEnvVarOwned): a const cannot become a lookup' },
 };
 

@@ -5,6 +5,7 @@
  * notebook outputs and Redis protocol files.
  */
 import * as assert from 'node:assert/strict';
+import { applyEdits, planFixes } from '../../server/src/core/fixes';
 import { expectFindings, fakeKey, scan } from './helpers';
 
 const K = fakeKey(801);
@@ -258,6 +259,26 @@ describe('values named by their context', () => {
     // Not a key word, or not MISP: nothing.
     expectFindings(`# Build\n\nThe build id is \`${K}\` (MISP image).\n`, 'BUILD.md', []);
     expectFindings(`# Notes\n\nUse key \`${K}\` for the GitHub API.\n`, 'GH.md', []);
+  });
+
+  it('reverse proxies: a header written `Authorization value` (Caddy header_up, HAProxy set-header)', () => {
+    const caddy = `misp-feed.example.net {\n\treverse_proxy https://10.0.0.5 {\n\t\theader_up Host misp.internal\n\t\theader_up Authorization "${K}"\n\t}\n}\n`;
+    expectFindings(caddy, 'Caddyfile', [{ rule: 'plaintext-config-key', line: 4, text: K }]);
+    const haproxy = `backend be_misp\n    http-request set-header Authorization ${K} if { path_beg /events }\n    server misp01 10.0.0.5:443 ssl verify required ca-file /etc/ssl/ca.pem\n`;
+    expectFindings(haproxy, 'haproxy/haproxy.cfg', [{ rule: 'plaintext-config-key', line: 2, text: K }]);
+  });
+
+  it('a {name, default} record (Velociraptor artifact parameters) is named by name', () => {
+    const y = `name: Custom.MISP.Lookup\nparameters:\n  - name: MISPURL\n    default: https://misp.example.org\n  - name: MISPKey\n    default: ${K}\n  - name: BuildId\n    default: ${K2}\n`;
+    const f = expectFindings(y, 'artifacts/Custom.MISP.Lookup.yaml', [{ rule: 'plaintext-config-key', line: 6, text: K }]);
+    assert.match(f[0].message, /MISPKey/);
+  });
+
+  it('batch: a key inside a quoted curl argument moves to %MISP_KEY%', () => {
+    const t = `rem MISP pull\r\ncurl.exe -s -H "Authorization: ${K}" https://misp.example.org/events/index\r\n`;
+    const [f] = expectFindings(t, 'pull.cmd', [{ rule: 'key-in-command-line', line: 2, text: K }]);
+    const env = planFixes(t, f).find((p) => p.id === 'env')!;
+    assert.equal(applyEdits(t, env.edits), 'rem MISP pull\r\ncurl.exe -s -H "Authorization: %MISP_KEY%" https://misp.example.org/events/index\r\n');
   });
 
   it('Redis protocol (appendonly.aof): the field before a bulk value names it', () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { applyEdits, planFixes } from '../../server/src/core/fixes';
 import { expectFindings } from './helpers';
 
 describe('tls-verify-disabled', () => {
@@ -70,6 +71,22 @@ describe('tls-verify-disabled', () => {
     expectFindings('SERVERS = [("https://misp.example.org", key, False)]\n', 'servers.py', [{ rule: 'tls-verify-disabled', line: 1, text: 'False' }]);
     expectFindings('import misp_cache\nmisp_cache.put("https://misp.example.org", data, False)\n', 'cache.py', []);
     expectFindings('{"mirrors": [["https://pypi.example.org", "simple", false]], "misp": "x"}\n', 'mirrors.json', []);
+  });
+  it('reverse proxies: Caddy tls_insecure_skip_verify and HAProxy ssl verify none, only for the MISP upstream', () => {
+    const caddy = 'misp.example.org {\n\treverse_proxy https://10.0.0.5 {\n\t\theader_up Host misp.internal\n\t\ttransport http {\n\t\t\ttls_insecure_skip_verify\n\t\t}\n\t}\n}\nlogs.example.org {\n\treverse_proxy https://es.example.org {\n\t\ttransport http {\n\t\t\ttls_insecure_skip_verify\n\t\t}\n\t}\n}\n';
+    const [c] = expectFindings(caddy, 'Caddyfile', [{ rule: 'tls-verify-disabled', line: 5, text: 'tls_insecure_skip_verify' }]);
+    assert.equal(applyEdits(caddy, planFixes(caddy, c).find((p) => p.id === 'tls')!.edits).includes('\t\t\ttls_insecure_skip_verify\n\t\t}\n\t}\n}\nlogs'), false);
+    const haproxy = 'global\n  log /dev/log local0\n\nbackend be_misp\n    server misp01 10.0.0.5:443 ssl verify none check\n\nbackend be_elastic\n    server es01 10.0.0.9:9200 ssl verify none check\n';
+    const [h] = expectFindings(haproxy, 'haproxy.cfg', [{ rule: 'tls-verify-disabled', line: 5, text: 'none' }]);
+    assert.match(applyEdits(haproxy, planFixes(haproxy, h).find((p) => p.id === 'tls')!.edits), /server misp01 10\.0\.0\.5:443 ssl verify required ca-file @system-ca check\n/);
+  });
+  it('a settings block with nothing to say is judged by the entry around it (Prometheus jobs)', () => {
+    const y = 'scrape_configs:\n  - job_name: misp\n    scheme: https\n    tls_config:\n      insecure_skip_verify: true\n    static_configs:\n      - targets: ["misp.internal:443"]\n  - job_name: elasticsearch\n    scheme: https\n    tls_config:\n      insecure_skip_verify: true\n    static_configs:\n      - targets: ["es01.internal:9200"]\n';
+    expectFindings(y, 'prometheus.yml', [{ rule: 'tls-verify-disabled', line: 5, text: 'true' }]);
+  });
+  it('PyMISP positional ssl flag after an argument with a trailing comment', () => {
+    const py = 'from pymisp import PyMISP\nmisp = PyMISP(\n    MISP_URL,\n    MISP_KEY,  # misp-guard-ignore: hardcoded-key\n    False,  # self-signed\n)\n';
+    expectFindings(py, 'tag.py', [{ rule: 'tls-verify-disabled', line: 5, text: 'False' }]);
   });
   it('disabled TLS in a comment is not reported', () => {
     expectFindings(`import pymisp\n# r = requests.get(misp_url, verify=False)\n`, 'c.py', []);

@@ -31,6 +31,8 @@ const TUPLE = /\{\s*(['"]?)([A-Za-z_][\w.-]*)\1\s*,\s*(?:<<)?$/;
 const LISP_DEF = /\((?:def[\w-]*|setq|setf|define|defvar|defparameter|defconst|defcustom|defonce)\s+(?:\^\S+\s+)?\*?([A-Za-z_][\w.\-?!]*?)\*?\s+$/;
 /** A keyword before its value in a Lisp map or option list: `{:misp-key "…"}`. */
 const KEYWORD = /(?:^|[\s{(\[,]):([A-Za-z_][\w.\-?!]*)\s+$/;
+/** A header written `Name value` with no colon: Caddy `header_up Authorization "…"`, HAProxy `set-header Authorization …`. */
+const SPACED_HEADER = /(?:^|[\s"'])(Authorization|X-MISP-Auth(?:orization)?|X-MISP-Key|X-API-Key)[ \t]+["']?$/i;
 const HEADER = /(?:^|[\s;,&?{(\['"])(["']?)([A-Za-z][\w.\-]*)\1\s*(?::|=)\s*(?:\[\s*)?["']?$/;
 
 /**
@@ -56,6 +58,8 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
     if (f) return { name: f[1], source: 'flag' };
     const h = HEADER.exec(inner);
     if (h) return { name: h[2], source: 'header' };
+    const sh = SPACED_HEADER.exec(inner);
+    if (sh) return { name: sh[1], source: 'header' };
     return undefined;
   }
   let ls = lineStartAt(text, valueStart);
@@ -85,6 +89,8 @@ export function nameBefore(text: string, valueStart: number, inner = ''): FoundN
   // A list of ids (`["id1", "id2", …]`) is not a name and its value: a pair names with words, not a random token.
   if (p && PAIR_NAME.test(p[2])) return { name: p[2], source: 'pair' };
   if (f) return { name: f[1], source: 'flag' };
+  const sh = SPACED_HEADER.exec(l);
+  if (sh) return { name: sh[1], source: 'header' };
   const tu = TUPLE.exec(l);
   if (tu) return { name: tu[2], source: 'assign' };
   const ld = LISP_DEF.exec(l);

@@ -146,6 +146,11 @@ export function composeLiteral(span: KeySpan, expr: Expr, o: ComposeOpts): strin
       const side = (p: Part) => (dq(p) ? `"${p.content}"` : lit(p));
       return `${hasB ? side(b) : ''}"${ref}"${hasA ? side(a) : ''}`;
     }
+    case 'batch': {
+      // cmd.exe expands %NAME% everywhere on a line, quotes included.
+      if (o.kind !== 'env' || b.frag !== a.frag || b.frag.quote !== '"') return undefined;
+      return `"${b.content}%${o.envName}%${a.content}"`;
+    }
     case 'c': case 'rust':
       // C and Rust strings do not concatenate with a lookup: only a whole literal is replaced.
       return alone ? expr('"') : undefined;

@@ -28,6 +28,8 @@ function enableEdits(c: TlsCtx): OffsetEdit[] | undefined {
   if (replacement !== '') return [{ start: fix.start, end: fix.end, newText: replacement }];
   const hit = text.slice(fix.start, fix.end);
   if (fix.name?.startsWith('-')) return [{ start: fix.start, end: fix.end, newText: '' }];
+  // A whole directive line (a curl config's `insecure`, Caddy's `tls_insecure_skip_verify`): the line goes.
+  if (fix.start === lineStartAt(text, fix.start) && fix.end > fix.start && (fix.end === text.length || text[fix.end - 1] === '\n')) return [{ start: fix.start, end: fix.end, newText: '' }];
   if (/danger_accept_invalid_(?:certs|hostnames)\s*\(\s*true\s*\)/.test(hit)) return [{ start: fix.start, end: fix.end, newText: hit.replace(/true(\s*\))$/, 'false$1') }];
   if (/_create_unverified_context/.test(hit)) return [{ start: fix.start, end: fix.end, newText: hit.replace('_create_unverified_context', 'create_default_context') }];
   if (/ServerCertificateValidationCallback\s*=\s*\{\s*\$true\s*\}/.test(hit)) return [{ start: fix.start, end: fix.end, newText: hit.replace(/\{\s*\$true\s*\}/, '$null') }];

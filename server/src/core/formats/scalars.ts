@@ -48,5 +48,5 @@ export function sortScalars(scalars: Scalar[]): Scalar[] {
  * A record's value field, and the sibling fields that name it, in order of preference:
  * `{name: MISP_KEY, value: …}` (Kubernetes, ECS), CloudFormation `{ParameterKey, ParameterValue}`, AWS tags.
  */
-export const RECORD_VALUE = /^(?:value|Value|ParameterValue|OptionValue)$/;
+export const RECORD_VALUE = /^(?:value|Value|ParameterValue|OptionValue|default|Default)$/;
 export const RECORD_NAMES = ['name', 'key', 'target', 'Name', 'Key', 'ParameterKey', 'OptionName'];

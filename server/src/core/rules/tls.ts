@@ -8,9 +8,9 @@ import { mentionsMisp, words } from '../context';
 import type { Doc } from '../doc';
 import type { FormatId } from '../types';
 import { enclosingCallOpen, goTagField, recordEntryName, wrapperName } from '../names';
-import { findCovering, lineAt, lineStartAt } from '../text';
+import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import { commandFlags, curlrc, pymispCalls } from './tlsCommands';
-import { callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
+import { aboutOtherService, callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
 
 export type { TlsHit } from './tlsScope';
 
@@ -165,6 +165,7 @@ export function findTls(doc: Doc): TlsHit[] {
   settings(doc, add);
   idioms(doc, add);
   serverTriples(doc, add);
+  proxyDirectives(doc, add);
   commandFlags(doc, add);
   curlrc(doc, add);
   pymispCalls(doc, add);
@@ -298,7 +299,7 @@ const IDIOMS: Array<{ re: RegExp; what: string; replacement?: string }> = [
 ];
 
 /** A word every idiom holds: the idioms are looked for only in files that have one. */
-export const IDIOM_ANCHOR = /badCertificateCallback|useCredential|UseCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|TLSSettingsSimple|CertificateFilename|setOption/;
+export const IDIOM_ANCHOR = /tls_insecure_skip_verify|verify[ \t]+none|badCertificateCallback|useCredential|UseCredential|danger_accept_invalid|Dangerous|ServerCertificate|_create_unverified_context|HostnameVerifier|TrustAll|TrustSelfSigned|ALLOW_ALL_HOSTNAME|InsecureTrustManager|trustAllCerts|TLSSettingsSimple|CertificateFilename|setOption/;
 
 /**
  * `["https://misp…", "<key>", false]`: a server list entry in PyMISP's own argument order (url, key, ssl),
@@ -317,6 +318,75 @@ function serverTriples(doc: Doc, add: (h: TlsHit) => void): void {
     const start = m.index + m[0].lastIndexOf(value);
     add({ start, end: start + value.length, what: `[${m[1]}${m[2]}${m[1]}, …, ${value}] (the verify flag of a MISP server entry)`, fix: fixFor(doc, start, start + value.length, enabling(value, false, false)) });
   }
+}
+
+/**
+ * Reverse-proxy directives that switch off verification of the upstream: Caddy's bare
+ * `tls_insecure_skip_verify` (judged by the blocks around it, innermost first) and HAProxy's
+ * `server NAME ADDR ssl verify none` (judged by the line, then by its section).
+ */
+function proxyDirectives(doc: Doc, add: (h: TlsHit) => void): void {
+  const { text } = doc;
+  if (!doc.fileMisp || doc.tokens) return;
+  if (text.includes('tls_insecure_skip_verify')) {
+    const re = /^[ \t]*(tls_insecure_skip_verify)[ \t]*\r?$/gm;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const at = m.index + m[0].indexOf(m[1]);
+      if (!enclosingBlocksAboutMisp(text, at, doc.fileMisp)) continue;
+      add({ start: at, end: at + m[1].length, what: 'tls_insecure_skip_verify', fix: fixFor(doc, lineStartAt(text, at), Math.min(text.length, lineEndAt(text, at) + 1), '', 'tls_insecure_skip_verify') });
+    }
+  }
+  if (/\bverify[ \t]+none\b/.test(text)) {
+    const re = /^[ \t]*(?:server|default-server)[ \t][^\r\n]*?[ \t]ssl\b[^\r\n]*?[ \t]verify[ \t]+(none)\b/gm;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const at = m.index + m[0].length - m[1].length;
+      const line = lineAt(text, at);
+      const section = haproxySection(text, at);
+      const misp = mentionsMisp(line) || (!aboutOtherService(line, true) && (mentionsMisp(section.header) || (!aboutOtherService(section.header, true) && mentionsMisp(section.body))));
+      if (!misp) continue;
+      add({ start: at, end: at + 4, what: 'ssl verify none', fix: fixFor(doc, at, at + 4, 'required ca-file @system-ca', 'verify') });
+    }
+  }
+}
+
+/** Innermost first, is a brace block around `at` about MISP (its text names MISP before another service)? */
+function enclosingBlocksAboutMisp(text: string, at: number, fallback: boolean): boolean {
+  let depth = 0;
+  let end = at;
+  const stop = Math.max(0, at - 20000);
+  for (let i = at - 1; i >= stop; i--) {
+    const c = text[i];
+    if (c === '}') depth++;
+    else if (c === '{') {
+      if (depth > 0) { depth--; continue; }
+      // The block runs from its header line to the matching brace after `at`.
+      let d = 0;
+      let close = at;
+      for (; close < text.length && close - at < 20000; close++) {
+        if (text[close] === '{') d++;
+        else if (text[close] === '}') { if (d === 0) break; d--; }
+      }
+      end = Math.max(end, close);
+      const block = text.slice(lineStartAt(text, i), end);
+      if (mentionsMisp(block)) return true;
+      if (aboutOtherService(block, true)) return false;
+    }
+  }
+  return fallback;
+}
+
+/** The HAProxy section (`backend`, `listen`, `frontend`, `defaults`) holding `at`: its header line and its text. */
+function haproxySection(text: string, at: number): { header: string; body: string } {
+  const head = /^(?:backend|listen|frontend|defaults|peers|resolvers)\b[^\r\n]*/gm;
+  let header = '';
+  let start = 0;
+  let end = text.length;
+  for (let m = head.exec(text); m; m = head.exec(text)) {
+    if (m.index > at) { end = m.index; break; }
+    header = m[0];
+    start = m.index;
+  }
+  return { header, body: text.slice(start, end) };
 }
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {

@@ -198,12 +198,17 @@ function splitArgs(text: string, from: number): Arg[] {
   let quote = '';
   const limit = Math.min(text.length, from + 2000);
   const push = (end: number) => {
-    const raw = text.slice(argStart, end);
-    const lead = raw.length - raw.trimStart().length;
-    const trimmed = raw.trim();
+    // Comment lines before the argument (`"KEY",  # note` puts the note ahead of the next one) are not part of it.
+    let s = argStart;
+    for (;;) {
+      while (s < end && /\s/.test(text[s])) s++;
+      if (text[s] !== '#') break;
+      while (s < end && text[s] !== '\n') s++;
+    }
+    const trimmed = text.slice(s, end).trim();
     const kw = /^([A-Za-z_]\w*)\s*=(?!=)\s*/.exec(trimmed);
     const valueText = kw ? trimmed.slice(kw[0].length) : trimmed;
-    const vs = argStart + lead + (kw ? kw[0].length : 0);
+    const vs = s + (kw ? kw[0].length : 0);
     out.push({ index: out.length, kw: kw?.[1], value: valueText, start: vs, end: vs + valueText.length });
   };
   for (; i < limit; i++) {

@@ -45,10 +45,14 @@ function scopeAboutMisp(doc: Doc, scope: string, sc?: Scalar): boolean {
   // URLs in the scope decide first: a download from an artifact server is not about MISP even if its path says "misp".
   // A settings block with no URL of its own (Grafana's jsonData) belongs to the entry around it.
   let hosts = urlHosts(scope);
-  if (!hosts.length && sc?.parentGroup !== undefined) hosts = urlHosts(groupText(doc, sc.parentGroup) ?? '');
+  const parent = !hosts.length && sc?.parentGroup !== undefined ? groupText(doc, sc.parentGroup) ?? '' : '';
+  if (parent) hosts = urlHosts(parent);
   if (hosts.length) return hosts.some((h) => /misp/i.test(h.host) || hasMispEndpoint(h.url));
   if (mentionsMisp(scope)) return true;
   if (aboutOtherService(scope, sc?.group !== undefined)) return false;
+  // A settings block with nothing to say (a Prometheus job's tls_config): the entry around it decides.
+  if (parent && mentionsMisp(parent)) return true;
+  if (parent && aboutOtherService(parent, true)) return false;
   return doc.fileMisp;
 }
 
