@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { applyEdits, planFixes } from '../../server/src/core/fixes';
-import { expectFindings } from './helpers';
+import { expectFindings, fakeKey } from './helpers';
 
 describe('tls-verify-disabled', () => {
   it('Python: requests verify=False to MISP, keys.py, ssl kwarg, variables passed to PyMISP', () => {
@@ -37,6 +37,17 @@ describe('tls-verify-disabled', () => {
     expectFindings('import urllib3\n# pulls events from MISP\npool = urllib3.HTTPSConnectionPool(\n    port=443,\n    cert_reqs="CERT_NONE",\n    host=args.host\n)\npool.request("GET", "/events/index")\n', 'pull.py', [{ rule: 'tls-verify-disabled', line: 5, text: 'CERT_NONE' }]);
   });
 
+  it('a MISP connector block with a bare host of its own (not named misp) is MISP: key and TLS', () => {
+    const K = fakeKey(8101);
+    expectFindings(`# MISP connector settings\n[server]\nhost = ti.example.com\nauthkey = ${K}\nverify_ssl = false\n`, 'connector.ini', [
+      { rule: 'plaintext-config-key', line: 4, text: K },
+      { rule: 'tls-verify-disabled', line: 5, text: 'false' },
+    ]);
+  });
+  it('a TLS word beside user/account/webhook still switches TLS (MISP_USER_VERIFY_SSL)', () => {
+    expectFindings('# MISP\nMISP_URL=https://misp.example.org\nMISP_USER_VERIFY_SSL=false\n', '.env', [{ rule: 'tls-verify-disabled', line: 3, text: 'false' }]);
+    expectFindings('misp:\n  account_ssl_verify: false\n  verify_email: false\n', 'misp.yaml', [{ rule: 'tls-verify-disabled', line: 2, text: 'false' }]);
+  });
   it('verify_email, verify_checksums, revocation checks: not the peer certificate', () => {
     const py = [
       'from pymisp import PyMISP',

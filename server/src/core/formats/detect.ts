@@ -106,6 +106,8 @@ export function detectFlavor(format: FormatId, text: string, path = ''): Flavor 
   if (format === 'properties' && /^application/.test(lower)) return 'spring';
   if (format !== 'yaml') return 'generic';
   const head = text.slice(0, 16384);
+  // Fluent Bit's YAML configuration: a pipeline of inputs, filters and outputs.
+  if (/^pipeline:[ \t]*$/m.test(head) && /^[ \t]+(?:inputs|outputs):[ \t]*$/m.test(head)) return 'fluent-bit';
   if (dirs.includes('.github/workflows/')) return 'github-actions';
   if (lower === '.gitlab-ci.yml' || lower.endsWith('.gitlab-ci.yml')) return 'gitlab-ci';
   if (/^(docker-)?compose[\w.-]*\.ya?ml$/.test(lower) || /^services:\s*$/m.test(head) && /^\s+(image|build):/m.test(head)) return 'compose';

@@ -327,7 +327,7 @@ function isMispKey(doc: Doc, site: Site): boolean {
   const siblings = site.scalar && site.scalar.group !== undefined ? siblingFacts(doc, site.scalar) : undefined;
   // A password in <server><id>nexus</id>: the block is about another service even if the file mentions MISP.
   // A Fluent Bit output section is one destination: its Authorization header goes to its own Host.
-  if (siblings !== undefined && !used && !pathMisp && !siblings.mentionsMisp && siblings.aboutOther) return false;
+  if (siblings !== undefined && (!auth || doc.flavor === 'fluent-bit') && !used && !pathMisp && !siblings.mentionsMisp && siblings.aboutOther) return false;
   if ((info.keyish || auth || used || calleeMisp) && ctxMisp) return true;
   // ["https://misp…", "<key>", false]: a random value next to a MISP URL, under a name that says nothing else.
   if (siblings !== undefined && looksRandom(value) && siblings.mispHost) return true;

@@ -144,7 +144,8 @@ export function disablesVerification(name: string, value: string): boolean {
   const joined = ws.join('');
   if (/redirect|hsts|warning|warn|log/.test(joined)) return false;
   // verify_email, verify_checksums, CheckCertificateRevocation: checks of something other than the peer's certificate.
-  if (ws.some((w) => NOT_PEER_CHECK.has(w))) return false;
+  // Only when nothing in the name says TLS: MISP_USER_VERIFY_SSL and webhook_ssl_verify still switch TLS.
+  if (ws.some((w) => REVOCATION.has(w)) || ws.some((w) => NOT_PEER_CHECK.has(w)) && !ws.some((w) => TLS_WORD.test(w))) return false;
   if (MODE.test(joined)) return NONE.test(value);
   if (NEGATIVE.test(joined) || NEGATED.test(joined)) return TRUTHY.test(value);
   // misp_enable_ssl = False (CrowdStrike's MISP import, PyMISP's ssl flag): TLS off for MISP. Only for MISP's own
@@ -154,7 +155,11 @@ export function disablesVerification(name: string, value: string): boolean {
   return false;
 }
 
-const NOT_PEER_CHECK = new Set(['email', 'emails', 'mail', 'checksum', 'checksums', 'signature', 'signatures', 'sig', 'integrity', 'hash', 'hashes', 'password', 'phone', 'otp', 'jwt', 'gpg', 'pgp', 'sha', 'sha1', 'sha256', 'md5', 'digest', 'revocation', 'crl', 'ocsp', 'captcha', 'recaptcha', 'webhook', 'payload', 'schema', 'account', 'user', 'signup']);
+const NOT_PEER_CHECK = new Set(['email', 'emails', 'mail', 'checksum', 'checksums', 'signature', 'signatures', 'sig', 'integrity', 'hash', 'hashes', 'password', 'phone', 'otp', 'jwt', 'gpg', 'pgp', 'sha', 'sha1', 'sha256', 'md5', 'digest', 'captcha', 'recaptcha', 'payload', 'schema', 'signup']);
+/** Revocation checks (CheckCertificateRevocation, ocsp_check): the certificate is still verified. */
+const REVOCATION = new Set(['revocation', 'crl', 'ocsp']);
+/** A word of a setting name that is about the transport's certificate. */
+const TLS_WORD = /^(?:ssl|tls|https|cert|certs|certificate|certificates|peer|host|hostname|x509|ca)$/;
 
 const BARE_SSL = /^(ssl|tls|verifycert|sslverify)$/i;
 
@@ -342,7 +347,7 @@ function proxyDirectives(doc: Doc, add: (h: TlsHit) => void): void {
       const at = m.index + m[0].length - m[1].length;
       const line = lineAt(text, at);
       const section = haproxySection(text, at);
-      const misp = mentionsMisp(line) || (!aboutOtherService(line, true) && (mentionsMisp(section.header) || (!aboutOtherService(section.header, true) && mentionsMisp(section.body))));
+      const misp = mentionsMisp(line) || (!aboutOtherService(line) && (mentionsMisp(section.header) || (!aboutOtherService(section.header) && mentionsMisp(section.body))));
       if (!misp) continue;
       add({ start: at, end: at + 4, what: 'ssl verify none', fix: fixFor(doc, at, at + 4, 'required ca-file @system-ca', 'verify') });
     }
@@ -369,7 +374,7 @@ function enclosingBlocksAboutMisp(text: string, at: number, fallback: boolean): 
       end = Math.max(end, close);
       const block = text.slice(lineStartAt(text, i), end);
       if (mentionsMisp(block)) return true;
-      if (aboutOtherService(block, true)) return false;
+      if (aboutOtherService(block)) return false;
     }
   }
   return fallback;

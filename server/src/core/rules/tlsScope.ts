@@ -49,10 +49,10 @@ function scopeAboutMisp(doc: Doc, scope: string, sc?: Scalar): boolean {
   if (parent) hosts = urlHosts(parent);
   if (hosts.length) return hosts.some((h) => /misp/i.test(h.host) || hasMispEndpoint(h.url));
   if (mentionsMisp(scope)) return true;
-  if (aboutOtherService(scope, sc?.group !== undefined)) return false;
+  if (aboutOtherService(scope, sc?.group !== undefined && doc.flavor === 'fluent-bit')) return false;
   // A settings block with nothing to say (a Prometheus job's tls_config): the entry around it decides.
   if (parent && mentionsMisp(parent)) return true;
-  if (parent && aboutOtherService(parent, true)) return false;
+  if (parent && aboutOtherService(parent, doc.flavor === 'fluent-bit')) return false;
   return doc.fileMisp;
 }
 
@@ -64,14 +64,17 @@ export function urlHosts(scope: string): Array<{ host: string; url: string }> {
   return out;
 }
 
-/** True when a scope names another host or service (a URL to a non-MISP host, VT_KEY, virustotal ...). */
-export function aboutOtherService(scope: string, block = false): boolean {
+/**
+ * True when a scope names another host or service (a URL to a non-MISP host, VT_KEY, virustotal ...).
+ * `bareHosts`: a bare `host=name` counts too, where a block is one destination (a Fluent Bit output);
+ * elsewhere a MISP connector's `host = ti.example.com` is MISP's own host.
+ */
+export function aboutOtherService(scope: string, bareHosts = false): boolean {
   OTHER_HOST.lastIndex = 0;
   for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1])) return true;
-  // A bare host setting of a config block (Fluent Bit's `Host logs.example.com`, an ini `host = db.example.com`);
-  // in code `host=args.host` is an expression.
+  // A bare host setting of a Fluent Bit output (`Host logs.example.com`); in code `host=args.host` is an expression.
   BARE_HOST.lastIndex = 0;
-  if (block) for (let m = BARE_HOST.exec(scope); m; m = BARE_HOST.exec(scope)) if (!/misp/i.test(m[1])) return true;
+  if (bareHosts) for (let m = BARE_HOST.exec(scope); m; m = BARE_HOST.exec(scope)) if (!/misp/i.test(m[1])) return true;
   const idents = new Set(scope.match(/[A-Za-z_][\w]*/g) ?? []);
   for (const id of idents) if (namesOtherService(id)) return true;
   return false;
@@ -97,7 +100,7 @@ export function siblingFacts(doc: Doc, sc: Scalar): SiblingFacts {
   let f = byGroup.get(g);
   if (!f) {
     const text = siblingsText(doc, sc);
-    f = { mentionsMisp: mentionsMisp(text), aboutOther: aboutOtherService(text, true), mispHost: urlHosts(text).some((h) => /misp/i.test(h.host)) };
+    f = { mentionsMisp: mentionsMisp(text), aboutOther: aboutOtherService(text, doc.flavor === 'fluent-bit'), mispHost: urlHosts(text).some((h) => /misp/i.test(h.host)) };
     byGroup.set(g, f);
   }
   return f;
