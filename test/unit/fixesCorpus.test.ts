@@ -48,6 +48,7 @@ const NO_MOVE: Record<string, Record<number, string>> = {
   'redteam6/sh/bootstrap_keys.sh': { 6: 'a quoted heredoc writes the key verbatim: unquoting it would expand every $ in the body' },
   'redteam7/php/app/Jobs/SyncMispIndicators.php': { 16: 'a PHP class constant takes only constant expressions' },
   'redteam7/tekton/misp-export-task.yaml': { 20: 'a Tekton step argument: the step needs an env entry from a Secret, a manual change' },
+  'redteam8/consul/kv-export.json': { 5: 'a base64-encoded value (consul kv export): consul decodes it, so a reference to the plain key cannot take its place; re-import the key from Vault instead' },
   'redteam8/erlang/config/sys.config': { 6: 'sys.config is an Erlang term file read verbatim (only a release\'s sys.config.src gets ${VAR} substitution): the file must be renamed, a manual change' },
   'redteam8/haskell/src/Misp/Client.hs': { 19: 'a top-level Haskell binding is pure: reading the environment needs IO (lookupEnv) at its use sites, a manual change' },
   'redteam9/k8s/misp-sync/cronjob-args.yaml': { 19: 'a container argument: the container needs an env entry from a Secret and $(VAR) in its args, a manual change' },

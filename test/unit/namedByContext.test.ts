@@ -82,6 +82,22 @@ describe('values named by their context', () => {
     ]);
   });
 
+  it('SQL dump: comments in CREATE TABLE (an apostrophe included) and COPY rows of identifier-shaped keys', () => {
+    const camel = 'Zq3xV8mN2pL7rT4wY6bK9cH1dF5gJ0aS2eU8iO3k';
+    const sql = `-- MISP dump\nCREATE TABLE \`users\` (\n  \`id\` int(11) NOT NULL, -- user's id\n  /* the key */ \`authkey\` varchar(40)\n);\nINSERT INTO \`users\` VALUES (1,'${K}');\n`;
+    expectFindings(sql, 'misp.sql', [{ rule: 'plaintext-config-key', line: 6, text: K }]);
+    const copy = `-- MISP dump\nCOPY public.users (id, email, authkey) FROM stdin;\n1\ta@example.org\t${camel}\n\\.\n`;
+    expectFindings(copy, 'misp.sql', [{ rule: 'plaintext-config-key', line: 3, text: camel }]);
+  });
+
+  it('MATLAB: a "string" is joined with +, a \'char array\' in [ ]', () => {
+    for (const [q, want] of [['"', `("Bearer " + getenv('MISP_KEY'))`], ["'", `['Bearer ', getenv('MISP_KEY')]`]]) {
+      const t = `% MISP\nopts = weboptions("HeaderFields", {"Authorization", ${q}Bearer ${K}${q}});\n`;
+      const [f] = expectFindings(t, 'pull.m', [{ rule: 'hardcoded-key', line: 2, text: K }]);
+      assert.equal(applyEdits(t, planFixes(t, f).find((p) => p.id === 'env')!.edits), `% MISP\nopts = weboptions("HeaderFields", {"Authorization", ${want}});\n`);
+    }
+  });
+
   it('typer option: envvar names the default; a wrapped False default is TLS off', () => {
     const py = [
       'from pymisp import PyMISP',
@@ -234,6 +250,12 @@ describe('values named by their context', () => {
     const json = JSON.stringify([{ key: 'soc/misp/api_key', flags: 0, value: enc }, { key: 'soc/misp/blob', flags: 0, value: b64('x'.repeat(10) + '\u00ff'.repeat(30)) }], null, 2);
     const f = expectFindings(json, 'kv-export.json', [{ rule: 'plaintext-config-key', line: 5, text: enc }]);
     assert.ok(!f[0].message.includes(K) && !f[0].message.includes(enc));
+    // No reference to the plain key can replace an encoded value: only suppress is offered.
+    const data = JSON.stringify([{ key: 'soc/misp/api_key', flags: 0, value: enc }], null, 2);
+    const found = scan(data, 'kv-export.json')[0];
+    assert.deepEqual(planFixes(data, found).map((p) => p.id), ['suppress']);
+    const env = `# MISP\nMISP_KEY_B64=${enc}\n`;
+    assert.deepEqual(planFixes(env, scan(env, '.env')[0]).map((p) => p.id), ['suppress']);
     // Decoded, it is only a key under a name that says so.
     expectFindings(JSON.stringify([{ key: 'soc/misp/build_id', value: enc }]), 'kv.json', []);
   });

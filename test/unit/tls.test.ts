@@ -87,6 +87,10 @@ describe('tls-verify-disabled', () => {
     const caddy = 'misp.example.org {\n\treverse_proxy https://10.0.0.5 {\n\t\theader_up Host misp.internal\n\t\ttransport http {\n\t\t\ttls_insecure_skip_verify\n\t\t}\n\t}\n}\nlogs.example.org {\n\treverse_proxy https://es.example.org {\n\t\ttransport http {\n\t\t\ttls_insecure_skip_verify\n\t\t}\n\t}\n}\n';
     const [c] = expectFindings(caddy, 'Caddyfile', [{ rule: 'tls-verify-disabled', line: 5, text: 'tls_insecure_skip_verify' }]);
     assert.equal(applyEdits(caddy, planFixes(caddy, c).find((p) => p.id === 'tls')!.edits).includes('\t\t\ttls_insecure_skip_verify\n\t\t}\n\t}\n}\nlogs'), false);
+    // A proxy to an address (not a host name) is judged by the site around it; CRLF lines are fixed whole.
+    const crlf = 'misp.example.com {\r\n\treverse_proxy https://10.0.0.5 {\r\n\t\ttransport http {\r\n\t\t\ttls_insecure_skip_verify\r\n\t\t}\r\n\t}\r\n}\r\n';
+    const [ip] = expectFindings(crlf, 'Caddyfile', [{ rule: 'tls-verify-disabled', line: 4, text: 'tls_insecure_skip_verify' }]);
+    assert.equal(applyEdits(crlf, planFixes(crlf, ip).find((p) => p.id === 'tls')!.edits), crlf.replace('\t\t\ttls_insecure_skip_verify\r\n', ''));
     const haproxy = 'global\n  log /dev/log local0\n\nbackend be_misp\n    server misp01 10.0.0.5:443 ssl verify none check\n\nbackend be_elastic\n    server es01 10.0.0.9:9200 ssl verify none check\n';
     const [h] = expectFindings(haproxy, 'haproxy.cfg', [{ rule: 'tls-verify-disabled', line: 5, text: 'none' }]);
     assert.match(applyEdits(haproxy, planFixes(haproxy, h).find((p) => p.id === 'tls')!.edits), /server misp01 10\.0\.0\.5:443 ssl verify required ca-file @system-ca check\n/);
@@ -98,6 +102,7 @@ describe('tls-verify-disabled', () => {
   it('PyMISP positional ssl flag after an argument with a trailing comment', () => {
     const py = 'from pymisp import PyMISP\nmisp = PyMISP(\n    MISP_URL,\n    MISP_KEY,  # misp-guard-ignore: hardcoded-key\n    False,  # self-signed\n)\n';
     expectFindings(py, 'tag.py', [{ rule: 'tls-verify-disabled', line: 5, text: 'False' }]);
+    expectFindings('from pymisp import PyMISP\nm = PyMISP(url, key,\n    False  # self-signed\n)\n', 'tag.py', [{ rule: 'tls-verify-disabled', line: 3, text: 'False' }]);
   });
   it('disabled TLS in a comment is not reported', () => {
     expectFindings(`import pymisp\n# r = requests.get(misp_url, verify=False)\n`, 'c.py', []);

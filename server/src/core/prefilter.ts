@@ -140,16 +140,21 @@ function configSettingPossible(text: string): boolean {
 
 /** "curl" with a short flag holding `k`, or with a heredoc: "curl" by chance in a base64 blob (a lockfile's hashes) is not enough. */
 function curlOffPossible(text: string): boolean {
-  return /curl/i.test(text) && (text.includes('<<') || SHORT_K.test(text));
+  if (!/curl/i.test(text)) return false;
+  if (text.includes('<<')) return true;
+  SHORT_FLAG.lastIndex = 0;
+  for (let m = SHORT_FLAG.exec(text); m; m = SHORT_FLAG.exec(text)) if (m[1].includes('k')) return true;
+  return false;
 }
 
-/** A short flag with `k` in it (`-k`, `-sk`, `-fsSLk`) as commandFlags accepts one: after a space, quote, `[`, `,` or `>`. */
-const SHORT_K = /(?:^|[\s"'[,>])-[A-Za-z]*k[A-Za-z]*(?=[\s"',\]\\<;]|$)/m;
+/** A short flag (`-k`, `-sk`, `-fsSLk`) as commandFlags accepts one: after a space, quote, `[`, `,` or `>`. */
+const SHORT_FLAG = /(?:^|[\s"'[,>])-([A-Za-z]+)(?=[\s"',\]\\<;]|$)/gm;
 
 function hasOffFlag(text: string): boolean {
   LONG_FLAG.lastIndex = 0;
   for (let m = LONG_FLAG.exec(text); m; m = LONG_FLAG.exec(text)) {
-    if (m.index > 0 && !FLAG_LEAD.test(text[m.index - 1])) { LONG_FLAG.lastIndex = m.index + 1; continue; }
+    // Like commandFlags, a flag without a lead character is skipped whole (never rescanned: linear).
+    if (m.index > 0 && !FLAG_LEAD.test(text[m.index - 1])) continue;
     if (isOffFlag(m[0])) return true;
   }
   return false;

@@ -5,11 +5,12 @@
  * the file, and would make every file of the tree look like MISP configuration.
  */
 import * as path from 'node:path';
+import { findRepositoryRoot } from './gitignore';
 
 /**
  * `file` relative to the deepest of `roots` (workspace folders, scan roots, a repository) that holds
- * it, with `/` separators; a root that is the file itself gives its name; outside every root, the
- * file's folder and name.
+ * it, with `/` separators; a root that is the file itself gives its path in its git repository; outside
+ * every root (or any repository), the file's folder and name.
  */
 export function contextPath(file: string, roots: readonly string[] | undefined): string {
   let best: string | undefined;
@@ -18,7 +19,9 @@ export function contextPath(file: string, roots: readonly string[] | undefined):
       if (best === undefined || r.length > best.length) best = r;
     }
   }
-  if (best === file) return path.basename(file);
+  // A file named on its own (`misp-guard scan misp/settings.py`, a pre-commit hook's file list): its path in
+  // the repository holding it, as a scan of the repository would judge it.
+  if (best === file) best = findRepositoryRoot(path.dirname(file));
   const rel = best !== undefined ? path.relative(best, file) : path.join(path.basename(path.dirname(file)), path.basename(file));
   return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }

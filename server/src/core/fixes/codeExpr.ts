@@ -155,7 +155,10 @@ export function composeLiteral(span: KeySpan, expr: Expr, o: ComposeOpts): strin
       // C and Rust strings do not concatenate with a lookup: only a whole literal is replaced.
       return alone ? expr('"') : undefined;
     case 'matlab':
-      return alone ? expr("'") : `[${[hasB ? lit(b) : '', expr("'"), hasA ? lit(a) : ''].filter(Boolean).join(', ')}]`;
+      if (alone) return expr("'");
+      // A "string" joins with +; a 'char array' by concatenation in [ ] ([ ] of strings would make a string array).
+      if (b.frag.quote === '"' || a.frag.quote === '"') return `(${[hasB ? lit(b) : '', expr("'"), hasA ? lit(a) : ''].filter(Boolean).join(' + ')})`;
+      return `[${[hasB ? lit(b) : '', expr("'"), hasA ? lit(a) : ''].filter(Boolean).join(', ')}]`;
     case 'vbscript':
       return alone ? expr('"') : [hasB ? lit(b) : '', expr('"'), hasA ? lit(a) : ''].filter(Boolean).join(' & ');
     case 'clojure':

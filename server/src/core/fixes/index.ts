@@ -107,6 +107,9 @@ function keyPlans(c: KeyCtx): FixPlan[] {
   const fallback = fallbackPlan(c);
   if (fallback) return [fallback];
   if (!isCodeFormat(c.format) && commentLine(c.text, c.fix.valueStart)) return [redactPlan(c.fix)];
+  // A base64-encoded key (a consul kv export, a *_B64 variable): its reader decodes it, so no reference to the
+  // plain key can take its place. Kubernetes Secrets are the exception yamlKeyPlans handles.
+  if (c.fix.encoding && c.format !== 'yaml') return [];
   switch (c.format) {
     case 'yaml': return yamlKeyPlans(c);
     case 'hcl': return terraformKeyPlans(c);

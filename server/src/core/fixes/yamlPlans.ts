@@ -139,7 +139,11 @@ export function yamlKeyPlans(c: KeyCtx): FixPlan[] {
   const vault = (edits: OffsetEdit[] | undefined, note: string): FixPlan[] =>
     edits ? [{ id: 'vault', title: vaultTitle(c), edits, storesSecret: true, vaultRef: { ...v }, note }] : [];
   const ref = (r: string) => [yamlValueEdit(text, fix, r)];
-  switch (k8sFlavor(text, fix)) {
+  const flavor = k8sFlavor(text, fix);
+  // A base64 value outside a Kubernetes Secret is decoded by whatever reads it: a reference to the plain key
+  // would hand that reader the wrong thing (suppress, or re-encode by hand).
+  if (fix.encoding && flavor !== 'kubernetes-secret') return [];
+  switch (flavor) {
     case 'compose':
       return [
         ...env(ref(`\${${c.envVar}}`), `Compose fills \${${c.envVar}} from the shell or from the .env file next to the compose file; keep that file out of git.`),

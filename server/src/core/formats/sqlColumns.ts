@@ -35,7 +35,7 @@ export function sqlValueColumns(text: string): Map<number, SqlValue> {
       const close = matchingParen(text, open);
       // Unclosed to the end: so is every later one (one scan, not one per statement).
       if (close < 0) break;
-      tables.set(bareName(m[1]), splitTop(text.slice(open + 1, close - 1)).map((def) => def.trim()).filter((def) => def && !NOT_COLUMN.test(def)).map((def) => bareName(/^\S+/.exec(def)![0])));
+      tables.set(bareName(m[1]), splitTop(text.slice(open + 1, close - 1)).map((def) => def.replace(/--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\//g, '').trim()).filter((def) => def && !NOT_COLUMN.test(def)).map((def) => bareName(/^\S+/.exec(def)![0])));
       CREATE.lastIndex = close;
     }
     INSERT.lastIndex = 0;
@@ -113,10 +113,20 @@ function stringEnd(text: string, at: number): number {
   return i;
 }
 
+/** The offset just past a comment starting at `at` (`-- …`, `# …`, `/* … *\/`), or `at` when none starts there. */
+function commentEnd(text: string, at: number): number {
+  const c = text[at];
+  if ((c === '-' && text[at + 1] === '-') || c === '#') { const e = text.indexOf('\n', at); return e < 0 ? text.length : e; }
+  if (c === '/' && text[at + 1] === '*') { const e = text.indexOf('*/', at + 2); return e < 0 ? text.length : e + 2; }
+  return at;
+}
+
 function matchingParen(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const c = text[i];
+    const ce = commentEnd(text, i);
+    if (ce > i) { i = ce - 1; continue; }
     if (c === "'" || c === '"') { i = stringEnd(text, i) - 1; continue; }
     if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return i + 1;
@@ -131,6 +141,8 @@ function splitTop(body: string): string[] {
   let from = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
+    const ce = commentEnd(body, i);
+    if (ce > i) { i = ce - 1; continue; }
     if (c === "'" || c === '"') { i = stringEnd(body, i) - 1; continue; }
     if (c === '(') depth++;
     else if (c === ')') depth--;

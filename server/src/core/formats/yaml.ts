@@ -101,7 +101,8 @@ export function encodedValues(scalars: Scalar[], known: EncodedCandidate[] = [])
   const seen = new Set(known.map((e) => e.start));
   for (const sc of scalars) {
     const n = sc.value.length;
-    if (n < 52 || n > 64 || seen.has(sc.start)) continue;
+    // Padded only (what base64 of 40 or 41 bytes always is): the prefilter finds these by their `=`.
+    if (n < 52 || n > 64 || seen.has(sc.start) || !sc.value.trimEnd().endsWith('=')) continue;
     decodeSecret(sc, sc.value, out);
   }
   return out;

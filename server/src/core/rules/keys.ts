@@ -306,7 +306,8 @@ function isMispKey(doc: Doc, site: Site): boolean {
   const value = site.cand.value;
   // In other program source an unquoted camelCase word is an identifier (a TypeScript type name), not a
   // key; random keys have runs of capitals. (JSX text and IPython `%env`/`!curl` lines still count.)
-  if (site.where === 'bare' && isCodeFormat(doc.format) && !BARE_VALUES.has(doc.format) && CAMEL_IDENTIFIER.test(value)) return false;
+  // (A SQL dump's COPY rows hold bare values, not identifiers.)
+  if (site.where === 'bare' && isCodeFormat(doc.format) && !BARE_VALUES.has(doc.format) && doc.format !== 'sql' && CAMEL_IDENTIFIER.test(value)) return false;
   if (isPlaceholder(value)) return false;
   const nm = site.name?.name;
   const info = classifyName(nm, doc.extraNames);

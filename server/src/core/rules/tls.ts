@@ -334,64 +334,89 @@ function proxyDirectives(doc: Doc, add: (h: TlsHit) => void): void {
   const { text } = doc;
   if (!doc.fileMisp || doc.tokens) return;
   if (text.includes('tls_insecure_skip_verify')) {
-    const re = /^[ \t]*(tls_insecure_skip_verify)[ \t]*\r?$/gm;
+    const blocks = braceBlocks(text);
+    const re = /^[ \t]*(tls_insecure_skip_verify)[ \t]*(\r?\n|$)/gm;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const at = m.index + m[0].indexOf(m[1]);
-      if (!enclosingBlocksAboutMisp(text, at, doc.fileMisp)) continue;
-      add({ start: at, end: at + m[1].length, what: 'tls_insecure_skip_verify', fix: fixFor(doc, lineStartAt(text, at), Math.min(text.length, lineEndAt(text, at) + 1), '', 'tls_insecure_skip_verify') });
+      if (!blocks.aboutMisp(at)) continue;
+      // The whole line goes, its line break included (CRLF too).
+      add({ start: at, end: at + m[1].length, what: 'tls_insecure_skip_verify', fix: fixFor(doc, lineStartAt(text, at), m.index + m[0].length, '', 'tls_insecure_skip_verify') });
     }
   }
   if (/\bverify[ \t]+none\b/.test(text)) {
-    const re = /^[ \t]*(?:server|default-server)[ \t][^\r\n]*?[ \t]ssl\b[^\r\n]*?[ \t]verify[ \t]+(none)\b/gm;
+    const sections = haproxySections(text);
+    const re = /^[ \t]*(?:server|default-server)[ \t][^\r\n]*/gm;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const at = m.index + m[0].length - m[1].length;
-      const line = lineAt(text, at);
-      const section = haproxySection(text, at);
-      const misp = mentionsMisp(line) || (!aboutOtherService(line) && (mentionsMisp(section.header) || (!aboutOtherService(section.header) && mentionsMisp(section.body))));
+      const line = m[0];
+      if (!/[ \t]ssl(?=[ \t]|$)/.test(line)) continue;
+      const v = /[ \t]verify[ \t]+(none)\b/.exec(line);
+      if (!v) continue;
+      const at = m.index + v.index + v[0].length - 4;
+      const misp = mentionsMisp(line) || (!aboutOtherService(line) && sections.aboutMisp(at));
       if (!misp) continue;
-      add({ start: at, end: at + 4, what: 'ssl verify none', fix: fixFor(doc, at, at + 4, 'required ca-file @system-ca', 'verify') });
+      add({ start: at, end: at + 4, what: 'ssl verify none', fix: fixFor(doc, at, at + 4, /\bca-file\b/.test(line) ? 'required' : 'required ca-file @system-ca', 'verify') });
     }
   }
 }
 
-/** Innermost first, is a brace block around `at` about MISP (its text names MISP before another service)? */
-function enclosingBlocksAboutMisp(text: string, at: number, fallback: boolean): boolean {
-  let depth = 0;
-  let end = at;
-  const stop = Math.max(0, at - 20000);
-  for (let i = at - 1; i >= stop; i--) {
+/**
+ * The brace blocks of a text (one linear pass), and for an offset whether the blocks around it, innermost
+ * first, are about MISP: the first whose text names MISP says yes, one naming another service says no.
+ * Each block is judged once; at most 64 levels are looked at.
+ */
+function braceBlocks(text: string): { aboutMisp(at: number): boolean } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const parent: number[] = [];
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '}') depth++;
-    else if (c === '{') {
-      if (depth > 0) { depth--; continue; }
-      // The block runs from its header line to the matching brace after `at`.
-      let d = 0;
-      let close = at;
-      for (; close < text.length && close - at < 20000; close++) {
-        if (text[close] === '{') d++;
-        else if (text[close] === '}') { if (d === 0) break; d--; }
-      }
-      end = Math.max(end, close);
-      const block = text.slice(lineStartAt(text, i), end);
-      if (mentionsMisp(block)) return true;
-      if (aboutOtherService(block)) return false;
-    }
+    if (c === '{') { starts.push(i); ends.push(text.length); parent.push(stack.length ? stack[stack.length - 1] : -1); stack.push(starts.length - 1); }
+    else if (c === '}' && stack.length) ends[stack.pop()!] = i + 1;
   }
-  return fallback;
+  const verdicts = new Map<number, boolean | undefined>();
+  const verdict = (b: number): boolean | undefined => {
+    if (verdicts.has(b)) return verdicts.get(b);
+    const block = text.slice(lineStartAt(text, starts[b]), ends[b]);
+    const v = mentionsMisp(block) ? true : aboutOtherService(block) ? false : undefined;
+    verdicts.set(b, v);
+    return v;
+  };
+  return {
+    aboutMisp(at: number): boolean {
+      // The innermost block holding `at`: the last start before it whose end is after it.
+      let lo = 0;
+      let hi = starts.length - 1;
+      let b = -1;
+      while (lo <= hi) { const mid = (lo + hi) >> 1; if (starts[mid] < at) { b = mid; lo = mid + 1; } else hi = mid - 1; }
+      while (b >= 0 && ends[b] <= at) b = parent[b];
+      for (let depth = 0; b >= 0 && depth < 64; depth++, b = parent[b]) {
+        const v = verdict(b);
+        if (v !== undefined) return v;
+      }
+      return true;
+    },
+  };
 }
 
-/** The HAProxy section (`backend`, `listen`, `frontend`, `defaults`) holding `at`: its header line and its text. */
-function haproxySection(text: string, at: number): { header: string; body: string } {
-  const head = /^(?:backend|listen|frontend|defaults|peers|resolvers)\b[^\r\n]*/gm;
-  let header = '';
-  let start = 0;
-  let end = text.length;
-  for (let m = head.exec(text); m; m = head.exec(text)) {
-    if (m.index > at) { end = m.index; break; }
-    header = m[0];
-    start = m.index;
-  }
-  return { header, body: text.slice(start, end) };
+/** HAProxy sections (`backend`, `listen`, …) found once; whether the one holding an offset is about MISP (judged once each). */
+function haproxySections(text: string): { aboutMisp(at: number): boolean } {
+  const heads: Array<{ start: number; header: string }> = [];
+  const re = /^(?:backend|listen|frontend|defaults|peers|resolvers)\b[^\r\n]*/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) heads.push({ start: m.index, header: m[0] });
+  const verdicts = new Map<number, boolean>();
+  return {
+    aboutMisp(at: number): boolean {
+      let k = -1;
+      for (let lo = 0, hi = heads.length - 1; lo <= hi;) { const mid = (lo + hi) >> 1; if (heads[mid].start <= at) { k = mid; lo = mid + 1; } else hi = mid - 1; }
+      if (verdicts.has(k)) return verdicts.get(k)!;
+      const header = k >= 0 ? heads[k].header : '';
+      const body = text.slice(k >= 0 ? heads[k].start : 0, k + 1 < heads.length ? heads[k + 1].start : text.length);
+      const v = mentionsMisp(header) || (!aboutOtherService(header) && mentionsMisp(body));
+      verdicts.set(k, v);
+      return v;
+    },
+  };
 }
 
 function idioms(doc: Doc, add: (h: TlsHit) => void): void {

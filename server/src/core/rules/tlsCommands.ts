@@ -205,7 +205,8 @@ function splitArgs(text: string, from: number): Arg[] {
       if (text[s] !== '#') break;
       while (s < end && text[s] !== '\n') s++;
     }
-    const trimmed = text.slice(s, end).trim();
+    // …and a comment after it (`False  # self-signed` before the closing parenthesis).
+    const trimmed = text.slice(s, end).replace(/[ \t]+#[^\n]*$/gm, '').trim();
     const kw = /^([A-Za-z_]\w*)\s*=(?!=)\s*/.exec(trimmed);
     const valueText = kw ? trimmed.slice(kw[0].length) : trimmed;
     const vs = s + (kw ? kw[0].length : 0);

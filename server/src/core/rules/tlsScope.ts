@@ -71,7 +71,8 @@ export function urlHosts(scope: string): Array<{ host: string; url: string }> {
  */
 export function aboutOtherService(scope: string, bareHosts = false): boolean {
   OTHER_HOST.lastIndex = 0;
-  for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1])) return true;
+  // An address says nothing about the service behind it (a proxy to https://10.0.0.5 may well be MISP).
+  for (let m = OTHER_HOST.exec(scope); m; m = OTHER_HOST.exec(scope)) if (!/misp/i.test(m[1]) && !/^\$|\{|localhost|127\.0\.0\.1/.test(m[1]) && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(m[1])) return true;
   // A bare host setting of a Fluent Bit output (`Host logs.example.com`); in code `host=args.host` is an expression.
   BARE_HOST.lastIndex = 0;
   if (bareHosts) for (let m = BARE_HOST.exec(scope); m; m = BARE_HOST.exec(scope)) if (!/misp/i.test(m[1])) return true;
