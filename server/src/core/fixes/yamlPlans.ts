@@ -114,7 +114,7 @@ function secretRefNote(c: KeyCtx, secret: string, sk: SecretKeyChoice, reader: s
   if (sk.existing && sk.same) return `${reader} from the existing Secret ${secret}, key ${sk.key} (defined ${where}), which already holds this key.`;
   if (sk.existing) return `${reader} from the existing Secret ${secret}, key ${sk.key} (defined ${where}); make sure it holds the key that was here.`;
   const create = `create it without committing it, e.g. kubectl create secret generic ${secret} --from-literal=${sk.key}="$${c.envVar}"`;
-  if (sk.taken) return `${reader} from Secret ${secret}, key ${sk.key}: the Secret's ${sk.taken} holds a different key, so this one needs its own entry; ${create} (or add ${sk.key} to the existing Secret).`;
+  if (sk.taken) return `${reader} from Secret ${secret}, key ${sk.key}: the Secret's ${sk.taken} holds a different key, so this one needs its own entry; add it to the existing Secret, e.g. kubectl patch secret ${secret} --type merge -p "{\\"stringData\\":{\\"${sk.key}\\":\\"$${c.envVar}\\"}}" (or to its manifest, kept out of the repository).`;
   return `${reader} from Secret ${secret}, key ${sk.key}; ${create}.`;
 }
 
