@@ -5,11 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { MessageType } from 'vscode-languageserver-protocol/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { fileUri, LspHarness } from './lspHarness';
-import { KEY, KEYS_PY } from './testData';
-
-const keyLines = (p: PublishDiagnosticsParams) => p.diagnostics.filter((d) => d.code === 'hardcoded-key').map((d) => d.range.start.line);
+import { KEY, KEYS_PY, keyLines } from './testData';
 
 describe('analysis scheduling', function () {
   this.timeout(30000);
@@ -17,11 +14,7 @@ describe('analysis scheduling', function () {
   describe('debounce and cancellation', () => {
     let lsp: LspHarness;
     before(async () => { lsp = await LspHarness.start(); });
-    after(async () => {
-      const leaks = lsp.leaks();
-      await lsp.stop();
-      assert.deepEqual(leaks, []);
-    });
+    after(() => lsp.stopExpectingNoLeaks());
 
     const versionsOf = (uri: string) => lsp.published.filter((p) => p.uri === uri).map((p) => p.version);
 
@@ -63,11 +56,7 @@ describe('analysis scheduling', function () {
       // A budget of 1 ms, so that a 600 kB document goes over it on any machine.
       lsp = await LspHarness.start({ env: { ...process.env, MISP_GUARD_ANALYSIS_BUDGET_MS: '1' } });
     });
-    after(async () => {
-      const leaks = lsp.leaks();
-      await lsp.stop();
-      assert.deepEqual(leaks, []);
-    });
+    after(() => lsp.stopExpectingNoLeaks());
 
     const slowWarnings = () => lsp.logs.filter((l) => l.message.startsWith('analysis of '));
     const block = 'def handler(event):\n    return {"ok": True, "n": sum(x * 2 for x in event["items"])}\n';

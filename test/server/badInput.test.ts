@@ -24,11 +24,7 @@ function binaryText(): string {
 describe('bad input never takes the server down', function () {
   let lsp: LspHarness;
   before(async () => { lsp = await LspHarness.start(); });
-  after(async () => {
-    const leaks = lsp.leaks();
-    await lsp.stop();
-    assert.deepEqual(leaks, []);
-  });
+  after(() => lsp.stopExpectingNoLeaks());
 
   /** The server is alive and still finds the key in a good file. */
   async function stillAnalyses(): Promise<void> {

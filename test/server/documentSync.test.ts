@@ -12,9 +12,8 @@ import type { PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'v
 import { DocumentTextRequest } from '../../server/src/protocol';
 import type { DocumentTextParams } from '../../server/src/protocol';
 import { fileUri, LspHarness } from './lspHarness';
-import { KEY, KEYS_PY } from './testData';
+import { KEY, KEYS_PY, keyLines } from './testData';
 
-const keyLines = (p: PublishDiagnosticsParams) => p.diagnostics.filter((d) => d.code === 'hardcoded-key').map((d) => d.range.start.line);
 const insertAtTop = (text: string): TextDocumentContentChangeEvent => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text });
 const NOT_A_POSITION = 'range.end is not a position (line and character as non-negative integers)';
 
@@ -24,11 +23,7 @@ describe('document sync: a didChange that cannot be applied', function () {
   describe('a client that cannot be asked for the text', () => {
     let lsp: LspHarness;
     before(async () => { lsp = await LspHarness.start(); });
-    after(async () => {
-      const leaks = lsp.leaks();
-      await lsp.stop();
-      assert.deepEqual(leaks, []);
-    });
+    after(() => lsp.stopExpectingNoLeaks());
 
     it('clears the diagnostics, says why, ignores edits until the whole text comes, then tracks edits again', async () => {
       const uri = fileUri('tmp-lsp', 'sync', 'generic.py');
@@ -85,11 +80,7 @@ describe('document sync: a didChange that cannot be applied', function () {
         return editor.get(params.uri) ?? null;
       });
     });
-    after(async () => {
-      const leaks = lsp.leaks();
-      await lsp.stop();
-      assert.deepEqual(leaks, []);
-    });
+    after(() => lsp.stopExpectingNoLeaks());
 
     /** Edits the editor's copy and sends `changes` (which may describe the edit badly) for the new version. */
     function edit(uri: string, text: string, changes: unknown[], version: number | null = editor.get(uri)!.version + 1): Promise<PublishDiagnosticsParams> {

@@ -3,6 +3,7 @@
  * Every wait is on an event (a publishDiagnostics for a uri, the process exiting); timeouts only
  * turn a missing event into a failure.
  */
+import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -266,6 +267,13 @@ export class LspHarness {
     }
     for (const l of this.logs) check(`log "${redactKeys(l.message.slice(0, 200))}"`, l.message);
     return out;
+  }
+
+  /** Stops the server, then fails when a key sent in a document reached the client ({@link leaks}). */
+  async stopExpectingNoLeaks(message?: string): Promise<void> {
+    const leaks = this.leaks();
+    await this.stop();
+    assert.deepEqual(leaks, [], message);
   }
 
   /** Shuts the server down politely; kills it when it does not exit within 3 s (a stuck server too). */

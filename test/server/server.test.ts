@@ -12,11 +12,7 @@ const byCode = (p: PublishDiagnosticsParams, code: string): Diagnostic[] => p.di
 describe('language server over stdio: document lifecycle', function () {
   let lsp: LspHarness;
   before(async () => { lsp = await LspHarness.start(); });
-  after(async () => {
-    const leaks = lsp.leaks();
-    await lsp.stop();
-    assert.deepEqual(leaks, [], 'a key reached the client');
-  });
+  after(() => lsp.stopExpectingNoLeaks('a key reached the client'));
 
   it('initializes with incremental sync, push diagnostics only', () => {
     const caps = lsp.initializeResult.capabilities;

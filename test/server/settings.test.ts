@@ -55,11 +55,7 @@ describe('settings through the language server', function () {
   let config: Record<string, unknown> = {};
   let lsp: LspHarness;
   before(async () => { lsp = await LspHarness.start({ configuration: (item) => (item.section === 'mispGuard' ? config : null) }); });
-  after(async () => {
-    const leaks = lsp.leaks();
-    await lsp.stop();
-    assert.deepEqual(leaks, []);
-  });
+  after(() => lsp.stopExpectingNoLeaks());
 
   /** Applies new settings and resolves with the diagnostics re-published for `uri`. */
   async function reconfigure(uri: string, next: Record<string, unknown>): Promise<PublishDiagnosticsParams> {
@@ -127,11 +123,7 @@ describe('settings for clients without workspace/configuration', function () {
   before(async () => {
     lsp = await LspHarness.start({ capabilities: { textDocument: { publishDiagnostics: {} } } });
   });
-  after(async () => {
-    const leaks = lsp.leaks();
-    await lsp.stop();
-    assert.deepEqual(leaks, []);
-  });
+  after(() => lsp.stopExpectingNoLeaks());
 
   it('uses defaults, then the pushed mispGuard settings', async () => {
     const uri = fileUri('tmp-lsp', 'push', 'keys.py');
@@ -153,9 +145,7 @@ describe('settings: a generic client answering null', () => {
       assert.ok(lsp.configurationItems.length > 0);
       assert.deepEqual(codes(p), ['hardcoded-key', 'tls-verify-disabled']);
     } finally {
-      const leaks = lsp.leaks();
-      await lsp.stop();
-      assert.deepEqual(leaks, []);
+      await lsp.stopExpectingNoLeaks();
     }
   });
 });

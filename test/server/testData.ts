@@ -28,3 +28,8 @@ export function textAt(text: string, range: { start: { line: number; character: 
   const offset = (p: { line: number; character: number }): number => starts[p.line] + p.character;
   return text.slice(offset(range.start), offset(range.end));
 }
+
+/** The lines (0-based) of the hardcoded-key diagnostics of a publication. */
+export function keyLines(p: { diagnostics: Array<{ code?: string | number; range: { start: { line: number } } }> }): number[] {
+  return p.diagnostics.filter((d) => d.code === 'hardcoded-key').map((d) => d.range.start.line);
+}
