@@ -142,8 +142,7 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
     for (const p of fixable) {
       io.stdout.write(maskedDiff(p, show(p.path)));
       // What --write would ask of the user (a Secret to create, a value to pass at deploy time), on stderr: stdout stays a patch.
-      const secrets = [...p.chosen.map((c) => c.secret ?? ''), ...tokens].filter((x) => x.length >= 4);
-      for (const n of nextSteps(p, store.store, show)) io.stderr.write(`misp-guard: ${show(p.path)}: after --write, next: ${scrub(n, secrets)}\n`);
+      for (const n of nextSteps(p, store.store, show)) io.stderr.write(`misp-guard: ${show(p.path)}: after --write, next: ${scrub(n, secretsOf(p, tokens))}\n`);
     }
     const fixes = fixable.reduce((n, p) => n + p.chosen.length, 0);
     if (needsStore && store.problem) io.stderr.write(`misp-guard: note: --write would stop before changing anything: ${store.problem}\n`);
@@ -171,8 +170,7 @@ export async function runFix(cmd: FixCommand, io: FixIo): Promise<number> {
       fs.writeFileSync(p.path, p.after);
       written++;
       io.stdout.write(`fixed ${show(p.path)}: ${stepsOf(p)}\n`);
-      const secrets = [...p.chosen.map((c) => c.secret ?? ''), ...tokens].filter((x) => x.length >= 4);
-      for (const n of nextSteps(p, store.store, show)) io.stdout.write(`  next: ${scrub(n, secrets)}\n`);
+      for (const n of nextSteps(p, store.store, show)) io.stdout.write(`  next: ${scrub(n, secretsOf(p, tokens))}\n`);
     } catch (e) {
       unfixed += p.found.length;
       io.stderr.write(`misp-guard: ${show(p.path)} was not written: ${redact(errorText(e))}\n`);
@@ -251,6 +249,11 @@ async function openStore(cmd: FixCommand, envFile: string, settings: FixSettings
 }
 
 /** What the user must do after a file is fixed: each plan's note, where the keys are, and rotating them. Never a key. */
+/** What must never be printed for a file's fixes: its keys and the Vault token (scrub removes them). */
+function secretsOf(p: FilePlan, tokens: readonly string[]): string[] {
+  return [...p.chosen.map((c) => c.secret ?? ''), ...tokens].filter((x) => x.length >= 4);
+}
+
 function nextSteps(p: FilePlan, store: SecretStore | undefined, show: (f: string) => string): string[] {
   const out = new Set<string>();
   for (const c of p.chosen) if (c.plan.note) out.add(c.plan.note);

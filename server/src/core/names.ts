@@ -227,6 +227,13 @@ export function wrapperName(text: string, open: number): string | undefined {
   return undefined;
 }
 
+/** {@link wrapperName} of the call whose arguments hold `at`, with the offset of its `(`. */
+export function wrapperNameAt(text: string, at: number): { name: string; open: number } | undefined {
+  const open = enclosingCallOpen(text, at);
+  const name = open >= 0 ? wrapperName(text, open) : undefined;
+  return name ? { name, open } : undefined;
+}
+
 /** The offset just past the `)` matching the `(` at `open`, skipping quoted strings; -1 within 2,000 characters. */
 function closingParen(text: string, open: number): number {
   let depth = 0;
@@ -244,7 +251,7 @@ function closingParen(text: string, open: number): number {
 }
 
 /** The offset of the `(` of the call whose arguments hold `at` (same rules as enclosingCallee), or -1. */
-export function enclosingCallOpen(text: string, at: number): number {
+function enclosingCallOpen(text: string, at: number): number {
   let depth = 0;
   const stop = Math.max(0, at - 600);
   for (let i = at - 1; i >= stop; i--) {

@@ -30,7 +30,7 @@ const MISP_OR_ENDPOINT = new RegExp(`misp|${MISP_ENDPOINT.source}`, 'i');
 
 /** A word in every idiom of tls.ts IDIOMS (badCertificateCallback, useCredential, danger_accept_invalid, ...). */
 const IDIOM_WORD = /cert|credential|danger|verif|hostname|trust|insecure|TLSSettings|setOption/i;
-const CURL_OR_IDIOM_WORD = /curl|cert|credential|danger|verif|hostname|trust|insecure|TLSSettings|setOption/i;
+const CURL_OR_IDIOM_WORD = new RegExp(`curl|${IDIOM_WORD.source}`, 'i');
 
 /** A long switch (or PowerShell's -SkipCertificateCheck) where a command line could pass one. */
 const LONG_FLAG = /-(?:-[A-Za-z][\w-]*(?:=[^\s"',\]<>;]*)?|SkipCertificateCheck)/g;

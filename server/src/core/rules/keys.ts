@@ -11,7 +11,7 @@ import { isCodeFormat, type CodeToken } from '../formats/code';
 import { isConfigFormat } from '../formats/detect';
 import type { Scalar } from '../formats/scalars';
 import { sqlValueColumns, type SqlValue } from '../formats/sqlColumns';
-import { ANSI_TAIL, enclosingCallOpen, goTagField, lastSegment, nameBefore, recordEntryName, wrapperName, type FoundName } from '../names';
+import { ANSI_TAIL, goTagField, lastSegment, nameBefore, recordEntryName, wrapperNameAt, type FoundName } from '../names';
 import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import type { KeyFixData, RuleId } from '../types';
 
@@ -113,9 +113,8 @@ function place(doc: Doc, cand: Candidate): Site {
       if (name && /^(default|value|envvar)$/i.test(name.name)) name = optionFlag(text, tok.start) ?? name;
       if (name && (name.source === 'call' || /^(default|value)$/i.test(name.name))) {
         // typer.Option("…", envvar="MISP_KEY"), Field(default="…"), Secret(value="…").save("misp-api-key").
-        const open = enclosingCallOpen(text, tok.start);
-        const w = open >= 0 ? wrapperName(text, open) : undefined;
-        if (w) name = { name: w, source: 'assign' };
+        const w = wrapperNameAt(text, tok.start);
+        if (w) name = { name: w.name, source: 'assign' };
       }
       const sql = doc.format === 'sql' ? sqlValueColumns(text).get(tok.start) : undefined;
       // A row of a dump: the column names a whole value (`users.authkey`); a key inside a value (JSON in a

@@ -7,7 +7,7 @@
 import { mentionsMisp, words } from '../context';
 import type { Doc } from '../doc';
 import type { FormatId } from '../types';
-import { enclosingCallOpen, goTagField, recordEntryName, wrapperName } from '../names';
+import { goTagField, recordEntryName, wrapperName, wrapperNameAt } from '../names';
 import { findCovering, lineAt, lineEndAt, lineStartAt } from '../text';
 import { commandFlags, curlrc, pymispCalls } from './tlsCommands';
 import { aboutOtherService, callScope, fixFor, mispContext, type TlsHit } from './tlsScope';
@@ -104,9 +104,8 @@ const WRAPPER_CALL = /\b(?:Option|Argument|Field|field|option|argument|attrib|Pa
 function entryName(text: string, n: { name: string; start: number }): { name: string; start: number } {
   const last = lastSegment(n.name);
   if (/^(default|value)$/.test(last)) {
-    const open = enclosingCallOpen(text, n.start);
-    const w = open >= 0 ? wrapperName(text, open) : undefined;
-    if (w) return { name: w, start: targetAt(text, w, open, n.start) };
+    const w = wrapperNameAt(text, n.start);
+    if (w) return { name: w.name, start: targetAt(text, w.name, w.open, n.start) };
   }
   if (/^(value|valuedata|data)$/i.test(last)) return { name: recordEntryName(text, n.start) ?? n.name, start: n.start };
   return n;
